@@ -1,0 +1,3 @@
+"""Broadsheet: a fast, private, self-hosted publication platform."""
+
+__version__ = "0.1.0"

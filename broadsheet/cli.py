@@ -1,0 +1,187 @@
+"""The ``broadsheet`` command: demo, serve, and every Django management command.
+
+Each subcommand only orchestrates management commands and processes, so
+``broadsheet`` and ``manage.py`` cannot drift apart.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+SETTINGS_MODULE = "broadsheet.settings.base"
+USAGE = """usage: broadsheet <command> [options]
+
+commands:
+  demo      create the data folder, load the demo publication and serve it
+  serve     run the production web server with the task worker and scheduler
+  manage    run a Django management command (also: any other command name)
+  help      show this message
+
+Run `broadsheet <command> --help` for a command's options."""
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    import django
+
+    django.setup()
+
+
+def _server_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("BROADSHEET_WEB_WORKERS", os.cpu_count() or 1)),
+        help="web server processes (default: one per core)",
+    )
+
+
+def prepare(*, quiet: bool = True) -> None:
+    """Migrate the database and collect static files; safe to repeat."""
+    from django.core.management import call_command
+
+    from broadsheet.core.caching import mark_content_changed
+
+    verbosity = 0 if quiet else 1
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    # New code may render pages differently: make every cached copy stale.
+    mark_content_changed()
+
+
+def _child_commands(host: str, port: int, workers: int) -> dict[str, list[str]]:
+    python = sys.executable
+    return {
+        "web": [
+            python, "-m", "granian",
+            "--interface", "wsgi",
+            "--host", host,
+            "--port", str(port),
+            "--workers", str(workers),
+            "--no-ws",
+            "--log-level", "warning",
+            "broadsheet.wsgi:application",
+        ],
+        "worker": [python, "-m", "broadsheet", "db_worker", "--interval", "1"],
+        "scheduler": [python, "-m", "broadsheet", "run_scheduler"],
+    }
+
+
+def supervise(commands: dict[str, list[str]]) -> int:
+    """Run the web server, task worker and scheduler until one fails or we are stopped.
+
+    A crashed worker or scheduler is restarted (their jobs are idempotent);
+    if the web server exits, everything stops with its exit code.
+    """
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+    children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    exit_code = 0
+    try:
+        while not stopping:
+            time.sleep(0.5)
+            for name, child in list(children.items()):
+                code = child.poll()
+                if code is None:
+                    continue
+                if name == "web":
+                    print(f"broadsheet: web server exited with {code}", file=sys.stderr)
+                    return code or 1
+                print(f"broadsheet: {name} exited with {code}; restarting", file=sys.stderr)
+                children[name] = subprocess.Popen(commands[name], env=env)
+    finally:
+        for child in children.values():
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + 10
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return exit_code
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="broadsheet serve", description=serve.__doc__)
+    _server_arguments(parser)
+    parser.add_argument("--no-migrate", action="store_true", help="skip migrate/collectstatic")
+    args = parser.parse_args(argv)
+    _setup_django()
+    from broadsheet.core.checks import production_problems
+
+    problems = production_problems()
+    if problems:
+        print("broadsheet: refusing to start in production mode:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    if not args.no_migrate:
+        prepare()
+    print(f"Broadsheet is serving on http://{args.host}:{args.port}/", flush=True)
+    return supervise(_child_commands(args.host, args.port, args.workers))
+
+
+serve.__doc__ = "Run the web server, task worker and scheduler."
+
+
+def demo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet demo", description="Load the demo publication and serve it."
+    )
+    _server_arguments(parser)
+    parser.add_argument("--no-serve", action="store_true", help="load the demo, then exit")
+    args = parser.parse_args(argv)
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"Preparing the data folder {settings.DATA_DIR} ...", flush=True)
+    prepare()
+    call_command("load_demo_content")
+    base = f"http://{args.host}:{args.port}"
+    print(
+        f"\nThe demo is ready.\n  Site:  {base}/\n  Admin: {base}/admin/"
+        f"  (log in with ADMIN_USERNAME / ADMIN_PASSWORD above)\n"
+        f"  Mail sent by the site is saved in {settings.EMAIL_FILE_PATH}\n",
+        flush=True,
+    )
+    if args.no_serve:
+        return 0
+    return supervise(_child_commands(args.host, args.port, args.workers))
+
+
+def manage(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["broadsheet", *argv])
+    return 0
+
+
+COMMANDS = {"demo": demo, "serve": serve, "manage": manage}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("help", "-h", "--help"):
+        print(USAGE)
+        sys.exit(0)
+    name, rest = argv[0], argv[1:]
+    if name in COMMANDS:
+        sys.exit(COMMANDS[name](rest))
+    # Anything else is a Django management command: `broadsheet migrate`.
+    sys.exit(manage(argv))

@@ -1,0 +1,51 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+@register_setting(icon="site")
+class Branding(BaseSiteSetting):
+    """The publication's name, tagline and logo, edited under Settings."""
+
+    site_name = models.CharField(_("site name"), max_length=80, default="Broadsheet")
+    tagline = models.CharField(_("tagline"), max_length=160, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A square or wide mark; shown beside the site name."),
+    )
+    footer_text = models.CharField(
+        _("footer text"),
+        max_length=255,
+        blank=True,
+        help_text=_("A short line shown at the bottom of every page."),
+    )
+
+    panels = [
+        FieldPanel("site_name"),
+        FieldPanel("tagline"),
+        FieldPanel("logo"),
+        FieldPanel("footer_text"),
+    ]
+
+    class Meta:
+        verbose_name = _("branding")
+
+
+class ContentChange(models.Model):
+    """A single row recording when anything a reader sees last changed.
+
+    Reader pages use it as their Last-Modified / ETag validator, so a
+    conditional GET is answered with one primary-key lookup and no rendering.
+    """
+
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("content change marker")

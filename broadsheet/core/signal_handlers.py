@@ -1,0 +1,24 @@
+"""Invalidate reader-page validators whenever reader-visible content changes."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.images.models import AbstractImage
+from wagtail.models import Page, Site
+
+
+def _reader_visible_types():
+    from broadsheet.core.models import Branding
+    from broadsheet.newsroom.models import Author
+
+    return (Page, AbstractImage, Site, Branding, Author)
+
+
+def _on_change(sender, instance, **kwargs):
+    if isinstance(instance, _reader_visible_types()):
+        from broadsheet.core.caching import mark_content_changed
+
+        mark_content_changed()
+
+
+def register() -> None:
+    post_save.connect(_on_change, dispatch_uid="broadsheet-content-saved")
+    post_delete.connect(_on_change, dispatch_uid="broadsheet-content-deleted")

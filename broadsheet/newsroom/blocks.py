@@ -1,0 +1,101 @@
+"""StreamField blocks for article bodies."""
+
+from urllib.parse import urlsplit
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
+
+
+class SubheadingBlock(blocks.StructBlock):
+    level = blocks.ChoiceBlock(
+        choices=[("h2", _("Section heading (H2)")), ("h3", _("Subsection (H3)"))],
+        default="h2",
+    )
+    text = blocks.CharBlock(max_length=120)
+
+    class Meta:
+        icon = "title"
+        template = "blocks/subheading.html"
+        label = _("Subheading")
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(max_length=800)
+    attribution = blocks.CharBlock(
+        max_length=160, required=False, help_text=_("Who said it, and their role.")
+    )
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/quote.html"
+        label = _("Quote")
+
+
+class PullQuoteBlock(blocks.CharBlock):
+    class Meta:
+        icon = "pick"
+        template = "blocks/pull_quote.html"
+        label = _("Pull quote")
+        max_length = 280
+
+
+class FigureBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt = blocks.CharBlock(
+        max_length=250,
+        required=False,
+        help_text=_(
+            "Describe the image for readers who cannot see it. "
+            "Leave empty to use the image's own description."
+        ),
+    )
+    caption = blocks.CharBlock(max_length=300, required=False)
+    credit = blocks.CharBlock(max_length=120, required=False)
+
+    class Meta:
+        icon = "image"
+        template = "blocks/figure.html"
+        label = _("Image")
+
+
+class EmbedBlock(blocks.StructBlock):
+    """A link to third-party media, shown as a card.
+
+    Nothing is fetched from the provider: readers' browsers make no request to
+    a third party until they choose to follow the link.
+    """
+
+    url = blocks.URLBlock(help_text=_("Address of the video, post or audio."))
+    caption = blocks.CharBlock(max_length=300, required=False)
+
+    class Meta:
+        icon = "media"
+        template = "blocks/embed.html"
+        label = _("Embed")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        host = urlsplit(value["url"]).hostname or ""
+        context["provider"] = host.removeprefix("www.")
+        return context
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES, template="blocks/paragraph.html"
+    )
+    subheading = SubheadingBlock()
+    quote = QuoteBlock()
+    pull_quote = PullQuoteBlock()
+    image = FigureBlock()
+    embed = EmbedBlock()
+
+
+class TakeawayBlock(blocks.CharBlock):
+    class Meta:
+        icon = "list-ol"
+        label = _("Takeaway")
+        max_length = 200

@@ -1,0 +1,279 @@
+"""Page types and snippets of the newsroom: home, sections, articles, authors."""
+
+import math
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from broadsheet.core.pagination import paginate
+from broadsheet.newsroom import selectors
+from broadsheet.newsroom.blocks import ArticleBodyBlock, TakeawayBlock
+
+# Top-level paths served by Broadsheet itself; a page with one of these slugs
+# would be unreachable or would hide a feature, so editors cannot use them.
+RESERVED_SLUGS = frozenset(
+    "admin django-admin static media tags authors latest search feeds feed "
+    "sitemap sitemap.xml robots.txt accounts api".split()
+)
+WORDS_PER_MINUTE = 230
+
+
+def validate_slug_not_reserved(page: Page) -> None:
+    if page.slug in RESERVED_SLUGS:
+        raise ValidationError(
+            {"slug": _("“%(slug)s” is used by Broadsheet itself; choose another.")
+             % {"slug": page.slug}}
+        )
+
+
+class Author(index.Indexed, models.Model):
+    """A journalist's public profile; snippets, so one author writes many articles."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    role = models.CharField(_("role"), max_length=120, blank=True)
+    bio = models.TextField(_("biography"), max_length=1200, blank=True)
+    avatar = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("avatar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("role"),
+        FieldPanel("bio"),
+        FieldPanel("avatar"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("newsroom:author", kwargs={"slug": self.slug})
+
+
+class HomePage(Page):
+    """The front page: lead story, latest articles and a rail per section."""
+
+    lead_article = models.ForeignKey(
+        "newsroom.ArticlePage",
+        verbose_name=_("lead article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Pinned at the top. Leave empty to lead with the newest article."),
+    )
+
+    content_panels = Page.content_panels + [PageChooserPanel("lead_article")]
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["newsroom.SectionPage", "newsroom.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.front_page(lead=self.lead_article_id))
+        return context
+
+
+class SectionPage(Page):
+    """A desk such as News or Analysis, listing its articles newest first."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["newsroom.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("section")
+
+    def clean(self):
+        super().clean()
+        validate_slug_not_reserved(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(
+            request, selectors.section_articles(self), selectors.page_size()
+        )
+        return context
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "newsroom.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticlePage(Page):
+    """A news story. Lives directly under the home page, so its URL is ``/<slug>/``."""
+
+    standfirst = models.CharField(
+        _("standfirst"),
+        max_length=300,
+        help_text=_("One sentence under the headline that tells the story."),
+    )
+    takeaways = StreamField(
+        [("takeaway", TakeawayBlock())],
+        min_num=1,
+        max_num=5,
+        verbose_name=_("key takeaways"),
+        help_text=_("One to five short points, shown in a box at the top."),
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_alt = models.CharField(
+        _("hero image alt text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for readers who cannot see it."),
+    )
+    hero_caption = models.CharField(_("hero caption"), max_length=300, blank=True)
+    hero_credit = models.CharField(_("hero credit"), max_length=120, blank=True)
+    section = models.ForeignKey(
+        "newsroom.SectionPage",
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+    reading_minutes = models.PositiveSmallIntegerField(
+        _("reading time (minutes)"), default=1, editable=False
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("standfirst"),
+        FieldPanel("takeaways"),
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_image"),
+                FieldPanel("hero_alt"),
+                FieldPanel("hero_caption"),
+                FieldPanel("hero_credit"),
+            ],
+            heading=_("Hero image"),
+        ),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                PageChooserPanel("section", "newsroom.SectionPage"),
+                InlinePanel("article_authors", label=_("Author"), min_num=1),
+                FieldPanel("tags"),
+            ],
+            heading=_("Section, authors and tags"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.FilterField("section"),
+    ]
+    parent_page_types = ["newsroom.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("article")
+
+    def clean(self):
+        super().clean()
+        validate_slug_not_reserved(self)
+        if self.hero_image_id and not (self.hero_alt or self.hero_image.description):
+            raise ValidationError(
+                {"hero_alt": _("Describe the hero image for readers who cannot see it.")}
+            )
+
+    def save(self, *args, **kwargs):
+        self.reading_minutes = reading_minutes(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "reading_minutes"}
+        return super().save(*args, **kwargs)
+
+    @property
+    def authors(self):
+        return [link.author for link in self.article_authors.all()]
+
+    @property
+    def hero_alt_text(self) -> str:
+        if self.hero_alt:
+            return self.hero_alt
+        return self.hero_image.description if self.hero_image else ""
+
+    @property
+    def was_updated(self) -> bool:
+        """True when the story was republished well after it first appeared."""
+        first, last = self.first_published_at, self.last_published_at
+        return bool(first and last and (last - first).total_seconds() > 15 * 60)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["authors"] = selectors.article_authors(self)
+        context["related_articles"] = selectors.related_articles(self)
+        return context
+
+
+def reading_minutes(article: ArticlePage) -> int:
+    """Estimate minutes to read the standfirst and body at an adult reading pace."""
+    words = len(article.standfirst.split())
+    for block in article.body:
+        value = block.value
+        if block.block_type == "paragraph":
+            text = strip_tags(value.source)
+        elif block.block_type == "quote":
+            text = value["quote"]
+        elif block.block_type in ("pull_quote",):
+            text = value
+        elif block.block_type == "subheading":
+            text = value["text"]
+        else:
+            text = ""
+        words += len(text.split())
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+class ArticleAuthor(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT)
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("article author")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "author"], name="unique_article_author")
+        ]

@@ -1,0 +1,218 @@
+"""Broadsheet settings: everything is here, driven by environment variables.
+
+Defaults are safe for a local demo (SQLite, media and mail folders under the
+data directory). Production switches on with ``BROADSHEET_ENV=production``.
+See ``.env.example`` for every variable.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from broadsheet.settings import env
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = env.data_dir()
+
+# GENERAL
+# ------------------------------------------------------------------------------
+PRODUCTION = env.env_str("BROADSHEET_ENV", "development") == "production"
+DEBUG = env.env_bool("BROADSHEET_DEBUG", False)
+SECRET_KEY = env.secret_key(production=PRODUCTION)
+ALLOWED_HOSTS = env.env_list(
+    "BROADSHEET_ALLOWED_HOSTS",
+    [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"],
+)
+BASE_URL = env.env_str("BROADSHEET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env.env_list("BROADSHEET_CSRF_TRUSTED_ORIGINS", [BASE_URL])
+
+ROOT_URLCONF = "broadsheet.urls"
+WSGI_APPLICATION = "broadsheet.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = env.env_str("BROADSHEET_LANGUAGE", "en-us")
+TIME_ZONE = env.env_str("BROADSHEET_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# APPS
+# ------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "broadsheet.core",
+    "broadsheet.newsroom",
+    "broadsheet.demo",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.redirects",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_tasks",
+    "django_tasks_db",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "broadsheet.core.caching.ReaderCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+                "broadsheet.core.context_processors.site_chrome",
+            ],
+        },
+    }
+]
+
+# DATA
+# ------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
+        conn_max_age=env.env_int("BROADSHEET_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and the single writer work at once; IMMEDIATE avoids
+    # "database is locked" upgrades when the web server and worker both write.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        " PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+
+REDIS_URL = env.env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "broadsheet",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+MEDIA_ROOT = Path(env.env_str("BROADSHEET_MEDIA_ROOT", str(DATA_DIR / "media")))
+MEDIA_URL = "/media/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATIC_URL = "/static/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Local media is served by Broadsheet itself; turn off behind a web server or CDN.
+SERVE_MEDIA = env.env_bool("BROADSHEET_SERVE_MEDIA", True)
+WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365  # static names carry a content hash
+
+# MAIL
+# ------------------------------------------------------------------------------
+EMAIL_HOST = env.env_str("BROADSHEET_EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env.env_int("BROADSHEET_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env.env_str("BROADSHEET_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env.env_str("BROADSHEET_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env.env_bool("BROADSHEET_EMAIL_TLS", EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env.env_bool("BROADSHEET_EMAIL_SSL", EMAIL_PORT == 465)
+else:
+    # Outgoing mail lands as files under var/mail so a demo user can read it.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = env.env_str("BROADSHEET_FROM_EMAIL", "newsroom@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# SECURITY
+# ------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BASE_URL.startswith("https://")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env.env_bool("BROADSHEET_BEHIND_PROXY", False)
+    else None
+)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+
+# READER PAGES
+# ------------------------------------------------------------------------------
+# Seconds browsers and shared caches may reuse an anonymous page before
+# revalidating it with ETag / Last-Modified.
+READER_CACHE_MAX_AGE = env.env_int("BROADSHEET_CACHE_MAX_AGE", 60)
+LISTING_PAGE_SIZE = env.env_int("BROADSHEET_LISTING_PAGE_SIZE", 12)
+# Seconds between runs of the scheduler (scheduled publishing, expiry).
+SCHEDULER_INTERVAL = env.env_int("BROADSHEET_SCHEDULER_INTERVAL", 30)
+
+# WAGTAIL
+# ------------------------------------------------------------------------------
+WAGTAIL_SITE_NAME = env.env_str("BROADSHEET_SITE_NAME", "Broadsheet")
+WAGTAILADMIN_BASE_URL = BASE_URL
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "txt", "docx", "xlsx", "odt", "ods"]
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {
+        "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
+        "OPTIONS": {"features": ["bold", "italic", "link", "ol", "ul", "superscript"]},
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.env_str("BROADSHEET_LOG_LEVEL", "INFO")},
+    # Wagtail logs every page action at INFO; the admin's history already has them.
+    "loggers": {"wagtail": {"level": "WARNING"}},
+}

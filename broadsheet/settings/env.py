@@ -1,0 +1,74 @@
+"""The only module that reads the process environment.
+
+Every Broadsheet variable is prefixed ``BROADSHEET_`` except the conventional
+``DATABASE_URL`` and ``REDIS_URL``. Invalid values fail loudly at start-up.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    """Return the folder holding the SQLite database, media and generated secrets."""
+    return Path(env_str("BROADSHEET_DATA_DIR", "var")).resolve()
+
+
+def secret_key(*, production: bool) -> str:
+    """Return the secret key from the environment, or a per-install generated one.
+
+    Outside production a random key is generated once and kept in the data
+    folder, so a demo needs no set-up yet never runs on a well-known key.
+    """
+    key = env_str("BROADSHEET_SECRET_KEY")
+    if key:
+        return key
+    if production:
+        # `broadsheet serve` refuses to start without one; see core.checks.
+        return ""
+    key_file = data_dir() / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
