@@ -58,13 +58,20 @@ def _child_commands(host: str, port: int, workers: int) -> dict[str, list[str]]:
     python = sys.executable
     return {
         "web": [
-            python, "-m", "granian",
-            "--interface", "wsgi",
-            "--host", host,
-            "--port", str(port),
-            "--workers", str(workers),
+            python,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
             "--no-ws",
-            "--log-level", "warning",
+            "--log-level",
+            "warning",
             "broadsheet.wsgi:application",
         ],
         "worker": [python, "-m", "broadsheet", "db_worker", "--interval", "1"],
@@ -99,7 +106,10 @@ def supervise(commands: dict[str, list[str]]) -> int:
                 if name == "web":
                     print(f"broadsheet: web server exited with {code}", file=sys.stderr)
                     return code or 1
-                print(f"broadsheet: {name} exited with {code}; restarting", file=sys.stderr)
+                print(
+                    f"broadsheet: {name} exited with {code}; restarting",
+                    file=sys.stderr,
+                )
                 children[name] = subprocess.Popen(commands[name], env=env)
     finally:
         for child in children.values():
@@ -117,7 +127,9 @@ def supervise(commands: dict[str, list[str]]) -> int:
 def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="broadsheet serve", description=serve.__doc__)
     _server_arguments(parser)
-    parser.add_argument("--no-migrate", action="store_true", help="skip migrate/collectstatic")
+    parser.add_argument(
+        "--no-migrate", action="store_true", help="skip migrate/collectstatic"
+    )
     args = parser.parse_args(argv)
     _setup_django()
     from broadsheet.core.checks import production_problems
@@ -142,7 +154,9 @@ def demo(argv: list[str]) -> int:
         prog="broadsheet demo", description="Load the demo publication and serve it."
     )
     _server_arguments(parser)
-    parser.add_argument("--no-serve", action="store_true", help="load the demo, then exit")
+    parser.add_argument(
+        "--no-serve", action="store_true", help="load the demo, then exit"
+    )
     args = parser.parse_args(argv)
     _setup_django()
     from django.conf import settings

@@ -49,10 +49,11 @@ def is_anonymous_read(request) -> bool:
 
 
 def validators_for(changed_at) -> tuple[str, int]:
-    # Whole seconds: HTTP dates have no finer resolution.
-    stamp = int(changed_at.timestamp())
-    digest = hashlib.sha1(f"{stamp}:{broadsheet.__version__}".encode()).hexdigest()
-    return f'"{digest[:20]}"', stamp
+    # The ETag sees microseconds, so two changes within one second still
+    # differ; Last-Modified can only carry whole seconds.
+    version = f"{changed_at.isoformat()}:{broadsheet.__version__}"
+    digest = hashlib.sha1(version.encode()).hexdigest()
+    return f'"{digest[:20]}"', int(changed_at.timestamp())
 
 
 class ReaderCacheMiddleware:

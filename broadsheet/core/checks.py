@@ -11,7 +11,9 @@ def production_problems() -> list[str]:
     if settings.DEBUG:
         problems.append("BROADSHEET_DEBUG is on; it shows internals to visitors.")
     if not settings.SECRET_KEY or len(settings.SECRET_KEY) < 32:
-        problems.append("BROADSHEET_SECRET_KEY must be set to a random value of 32+ characters.")
+        problems.append(
+            "BROADSHEET_SECRET_KEY must be set to a random value of 32+ characters."
+        )
     if not settings.ALLOWED_HOSTS:
         problems.append("BROADSHEET_ALLOWED_HOSTS must list the site's host names.")
     return problems

@@ -9,7 +9,5 @@ def site_chrome(request):
     Lazy, so pages that never show it (the admin) never query for it.
     """
     return {
-        "nav_sections": SimpleLazyObject(
-            lambda: list(selectors.navigation_sections())
-        )
+        "nav_sections": SimpleLazyObject(lambda: list(selectors.navigation_sections()))
     }

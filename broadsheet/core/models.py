@@ -49,3 +49,6 @@ class ContentChange(models.Model):
 
     class Meta:
         verbose_name = _("content change marker")
+
+    def __str__(self):
+        return f"Content changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -26,6 +26,6 @@ def run_forever(interval: int) -> None:
         close_old_connections()
         try:
             tick()
-        except Exception:  # noqa: BLE001 - one failed tick must not stop the next
+        except Exception:
             logger.exception("Scheduler tick failed")
         time.sleep(interval)

@@ -69,7 +69,10 @@ def illustration(seed: str, palette_name: str, size=(1600, 900)) -> bytes:
 
     draw = ImageDraw.Draw(image, "RGBA")
     nodes = [
-        (rng.randint(width // 12, width * 11 // 12), rng.randint(height // 10, height * 9 // 10))
+        (
+            rng.randint(width // 12, width * 11 // 12),
+            rng.randint(height // 10, height * 9 // 10),
+        )
         for _ in range(rng.randint(14, 24))
     ]
     for i, (x1, y1) in enumerate(nodes):
@@ -88,7 +91,12 @@ def illustration(seed: str, palette_name: str, size=(1600, 900)) -> bytes:
         bar_height = rng.randint(height // 10, height // 3)
         x = base_x + i * width // 28
         draw.rectangle(
-            [x, height - bar_height - height // 12, x + width // 48, height - height // 12],
+            [
+                x,
+                height - bar_height - height // 12,
+                x + width // 48,
+                height - height // 12,
+            ],
             fill=(255, 255, 255, 120),
         )
     return _png(image)

@@ -8,7 +8,9 @@ import html
 import re
 
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
-_IMAGE = re.compile(r"^\[image:\s*(?P<caption>[^|\]]*?)\s*(?:\|\s*(?P<credit>[^\]]*?)\s*)?\]$")
+_IMAGE = re.compile(
+    r"^\[image:\s*(?P<caption>[^|\]]*?)\s*(?:\|\s*(?P<credit>[^\]]*?)\s*)?\]$"
+)
 _EMBED = re.compile(r"^\[embed:\s*(?P<url>\S+)\s*(?:\|\s*(?P<caption>[^\]]*?)\s*)?\]$")
 
 
@@ -30,7 +32,10 @@ def parse_body(text: str, *, image_for) -> list[dict]:
         if first.startswith("### ") or first.startswith("## "):
             level = "h3" if first.startswith("### ") else "h2"
             blocks.append(
-                {"type": "subheading", "value": {"level": level, "text": first.split(" ", 1)[1]}}
+                {
+                    "type": "subheading",
+                    "value": {"level": level, "text": first.split(" ", 1)[1]},
+                }
             )
         elif first.startswith(">"):
             quoted = [line.lstrip("> ").strip() for line in lines]
@@ -61,9 +66,14 @@ def parse_body(text: str, *, image_for) -> list[dict]:
             )
         elif match := _EMBED.match(first):
             blocks.append(
-                {"type": "embed", "value": {"url": match["url"], "caption": match["caption"] or ""}}
+                {
+                    "type": "embed",
+                    "value": {"url": match["url"], "caption": match["caption"] or ""},
+                }
             )
         else:
             paragraph = " ".join(lines)
-            blocks.append({"type": "paragraph", "value": f"<p>{inline_html(paragraph)}</p>"})
+            blocks.append(
+                {"type": "paragraph", "value": f"<p>{inline_html(paragraph)}</p>"}
+            )
     return blocks

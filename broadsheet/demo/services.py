@@ -21,7 +21,13 @@ from wagtail.models import Page, Site
 from broadsheet.core.models import Branding
 from broadsheet.demo import artwork
 from broadsheet.demo.bodytext import parse_body
-from broadsheet.newsroom.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
+from broadsheet.newsroom.models import (
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    HomePage,
+    SectionPage,
+)
 
 CONTENT_FILE = Path(__file__).parent / "content" / "articles.toml"
 ADMIN_USERNAME = "admin"
@@ -70,10 +76,15 @@ def ensure_home_page() -> HomePage:
         site.save()
     else:
         Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True,
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
             site_name="The Broadsheet Wire",
         )
-    for page in Page.objects.filter(pk__in=placeholder_ids, depth=2).exclude(pk=home.pk):
+    for page in Page.objects.filter(pk__in=placeholder_ids, depth=2).exclude(
+        pk=home.pk
+    ):
         if not isinstance(page.specific, HomePage):
             page.delete()
     return home
@@ -82,7 +93,9 @@ def ensure_home_page() -> HomePage:
 def ensure_branding(site: Site) -> None:
     if Branding.objects.filter(site=site).exists():
         return
-    logo = make_image("The Broadsheet Wire logo", artwork.logo(), filename="broadsheet-logo.png")
+    logo = make_image(
+        "The Broadsheet Wire logo", artwork.logo(), filename="broadsheet-logo.png"
+    )
     Branding.objects.create(
         site=site,
         site_name="The Broadsheet Wire",
@@ -116,7 +129,10 @@ def load_demo(*, now: datetime | None = None) -> DemoReport:
         if section is None:
             section = home.add_child(
                 instance=SectionPage(
-                    title=spec["title"], slug=spec["slug"], intro=spec["intro"], show_in_menus=True
+                    title=spec["title"],
+                    slug=spec["slug"],
+                    intro=spec["intro"],
+                    show_in_menus=True,
                 )
             )
             section.save_revision().publish()
@@ -133,7 +149,10 @@ def load_demo(*, now: datetime | None = None) -> DemoReport:
                 filename=f"{spec['slug']}.png",
             )
             author = Author.objects.create(
-                name=spec["name"], slug=spec["slug"], role=spec["role"], bio=spec["bio"],
+                name=spec["name"],
+                slug=spec["slug"],
+                role=spec["role"],
+                bio=spec["bio"],
                 avatar=avatar,
             )
             report.created_authors += 1
@@ -163,7 +182,9 @@ def create_article(home, spec: dict, sections: dict, authors: dict, *, now: date
     def figure(number: int, caption: str) -> int:
         return make_image(
             f"Figure {number}: {spec['title']}",
-            artwork.illustration(f"{spec['slug']}-{number}", section_slug, size=(1360, 907)),
+            artwork.illustration(
+                f"{spec['slug']}-{number}", section_slug, size=(1360, 907)
+            ),
             description=caption or "Abstract illustration",
             filename=f"{spec['slug']}-figure-{number}.png",
         ).pk
@@ -180,7 +201,9 @@ def create_article(home, spec: dict, sections: dict, authors: dict, *, now: date
     )
     article.body = parse_body(spec["body"], image_for=figure)
     for position, slug in enumerate(spec["authors"]):
-        article.article_authors.add(ArticleAuthor(author=authors[slug], sort_order=position))
+        article.article_authors.add(
+            ArticleAuthor(author=authors[slug], sort_order=position)
+        )
     article.tags.add(*spec.get("tags", []))
     home.add_child(instance=article)
     article.save_revision().publish()

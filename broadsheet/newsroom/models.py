@@ -36,8 +36,10 @@ WORDS_PER_MINUTE = 230
 def validate_slug_not_reserved(page: Page) -> None:
     if page.slug in RESERVED_SLUGS:
         raise ValidationError(
-            {"slug": _("“%(slug)s” is used by Broadsheet itself; choose another.")
-             % {"slug": page.slug}}
+            {
+                "slug": _("“%(slug)s” is used by Broadsheet itself; choose another.")
+                % {"slug": page.slug}
+            }
         )
 
 
@@ -215,7 +217,11 @@ class ArticlePage(Page):
         validate_slug_not_reserved(self)
         if self.hero_image_id and not (self.hero_alt or self.hero_image.description):
             raise ValidationError(
-                {"hero_alt": _("Describe the hero image for readers who cannot see it.")}
+                {
+                    "hero_alt": _(
+                        "Describe the hero image for readers who cannot see it."
+                    )
+                }
             )
 
     def save(self, *args, **kwargs):
@@ -267,7 +273,9 @@ def reading_minutes(article: ArticlePage) -> int:
 
 
 class ArticleAuthor(Orderable):
-    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
+    page = ParentalKey(
+        ArticlePage, on_delete=models.CASCADE, related_name="article_authors"
+    )
     author = models.ForeignKey(Author, on_delete=models.PROTECT)
 
     panels = [FieldPanel("author")]
@@ -275,5 +283,7 @@ class ArticleAuthor(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("article author")
         constraints = [
-            models.UniqueConstraint(fields=["page", "author"], name="unique_article_author")
+            models.UniqueConstraint(
+                fields=["page", "author"], name="unique_article_author"
+            )
         ]

@@ -212,7 +212,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.env_str("BROADSHEET_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env.env_str("BROADSHEET_LOG_LEVEL", "INFO"),
+    },
     # Wagtail logs every page action at INFO; the admin's history already has them.
-    "loggers": {"wagtail": {"level": "WARNING"}},
+    # Task start/finish lines at INFO drown everything else.
+    "loggers": {"wagtail": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }

@@ -1,0 +1,102 @@
+"""Anonymous reader pages are cacheable and answer conditional GETs with 304."""
+
+import pytest
+from django.test import Client
+
+from broadsheet.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def reader_urls(publication):
+    return [
+        "/",
+        publication["sections"][0].url,
+        "/tags/chips/",
+        publication["authors"][0].get_absolute_url(),
+        publication["articles"][0].url,
+        "/latest/",
+    ]
+
+
+def test_reader_pages_carry_validators_and_public_cache_control(client, publication):
+    for url in reader_urls(publication):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["ETag"].startswith('"')
+        assert response["Last-Modified"].endswith("GMT")
+        assert "public" in response["Cache-Control"]
+        assert "max-age=" in response["Cache-Control"]
+
+
+def test_if_none_match_gets_304(client, publication):
+    for url in reader_urls(publication):
+        first = client.get(url)
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304, url
+        assert again.content == b""
+        assert again["ETag"] == first["ETag"]
+        assert not again.cookies
+
+
+def test_if_modified_since_gets_304(client, publication):
+    for url in reader_urls(publication):
+        first = client.get(url)
+        again = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        assert again.status_code == 304, url
+
+
+def test_conditional_get_is_answered_without_rendering(
+    client, publication, django_assert_max_num_queries
+):
+    url = publication["articles"][0].url
+    etag = client.get(url)["ETag"]
+    with django_assert_max_num_queries(1):
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_publishing_changes_the_validators(client, publication):
+    url = "/"
+    before = client.get(url)
+    factories.make_article(
+        publication["home"],
+        publication["sections"][0],
+        publication["authors"],
+        title="A fresh story",
+    )
+    after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert "A fresh story" in after.content.decode()
+    assert after["ETag"] != before["ETag"]
+
+
+def test_editing_an_author_changes_the_validators(client, publication):
+    url = publication["articles"][0].url
+    before = client.get(url)
+    author = publication["authors"][0]
+    author.bio = "A new biography."
+    author.save()
+    after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert "A new biography." in after.content.decode()
+
+
+def test_a_stale_etag_gets_the_full_page(client, publication):
+    response = client.get("/", HTTP_IF_NONE_MATCH='"not-the-current-one"')
+    assert response.status_code == 200
+
+
+def test_logged_in_pages_are_private(publication, django_user_model):
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.com", "pw")
+    client = Client()
+    client.force_login(editor)
+    response = client.get(publication["articles"][0].url)
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert "ETag" not in response
+
+
+def test_errors_are_not_marked_cacheable(client, publication):
+    response = client.get("/missing-story/")
+    assert response.status_code == 404
+    assert "public" not in response.get("Cache-Control", "")

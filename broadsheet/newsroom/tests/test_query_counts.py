@@ -1,0 +1,71 @@
+"""Queries per reader page are bounded and do not grow with the number of articles."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from broadsheet.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+# Ceilings per page type, for any number of articles on the page.
+CEILINGS = {
+    "home": 14,
+    "section": 13,
+    "tag": 9,
+    "author": 9,
+    "latest": 8,
+    "article": 17,
+}
+
+
+def page_urls(publication):
+    return {
+        "home": "/",
+        "section": publication["sections"][0].url,
+        "tag": "/tags/chips/",
+        "author": publication["authors"][0].get_absolute_url(),
+        "latest": "/latest/",
+        "article": publication["articles"][0].url,
+    }
+
+
+def count_queries(client, url) -> int:
+    client.get(url)  # the first view creates image renditions once
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def add_articles(publication, count):
+    now = timezone.now()
+    image = factories.make_image("More")
+    for index in range(count):
+        factories.make_article(
+            publication["home"],
+            publication["sections"][index % 2],
+            publication["authors"],
+            published_at=now - timedelta(minutes=index + 1),
+            image=factories.make_image(f"More {index}") if index % 3 else image,
+            tags=("chips", f"extra-{index}"),
+        )
+
+
+@pytest.mark.parametrize("page", sorted(CEILINGS))
+def test_query_count_is_bounded_and_independent_of_article_count(
+    client, publication, settings, page, django_assert_max_num_queries
+):
+    settings.LISTING_PAGE_SIZE = 12
+    url = page_urls(publication)[page]
+    # Enough articles to fill every block of every page, then many more.
+    add_articles(publication, 16)
+    few = count_queries(client, url)
+    add_articles(publication, 30)
+    many = count_queries(client, url)
+    assert many == few, f"{page}: {few} queries with few articles, {many} with many"
+    client.get(url)
+    with django_assert_max_num_queries(CEILINGS[page]):
+        client.get(url)

@@ -1,0 +1,141 @@
+"""Build a small publication for tests, through the same APIs editors use."""
+
+import io
+import itertools
+from datetime import datetime, timedelta
+
+from django.core.files.images import ImageFile
+from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from broadsheet.core.models import Branding
+from broadsheet.newsroom.models import (
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    HomePage,
+    SectionPage,
+)
+
+_sequence = itertools.count(1)
+
+
+def make_image(title: str = "Test image", size=(320, 180), colour="#3366aa"):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, colour).save(buffer, format="PNG")
+    image = get_image_model()(title=title, description=f"{title} (description)")
+    image.file = ImageFile(buffer, name=f"test-{next(_sequence)}.png")
+    image.save()
+    return image
+
+
+def make_home() -> HomePage:
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Home", slug="front-page"))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    Page.objects.filter(depth=2).exclude(pk=home.pk).delete()
+    Branding.for_site(home.get_site())  # created once, as the demo does
+    return home
+
+
+def make_section(home: HomePage, title: str) -> SectionPage:
+    section = home.add_child(
+        instance=SectionPage(
+            title=title, slug=title.lower(), intro=f"About {title}.", show_in_menus=True
+        )
+    )
+    section.save_revision().publish()
+    return section
+
+
+def make_author(name: str = "Ada Reporter", *, with_avatar: bool = False) -> Author:
+    slug = name.lower().replace(" ", "-")
+    return Author.objects.create(
+        name=name,
+        slug=slug,
+        role="Reporter",
+        bio=f"{name} covers technology.",
+        avatar=make_image(f"Portrait of {name}", size=(96, 96))
+        if with_avatar
+        else None,
+    )
+
+
+def make_article(
+    home: HomePage,
+    section: SectionPage,
+    authors: list[Author],
+    *,
+    title: str | None = None,
+    published_at: datetime | None = None,
+    image=None,
+    tags: tuple[str, ...] = ("chips",),
+    body_paragraphs: int = 3,
+) -> ArticlePage:
+    number = next(_sequence)
+    title = title or f"Test article number {number}"
+    article = ArticlePage(
+        title=title,
+        slug=f"test-article-{number}",
+        standfirst=f"What happened in test story {number}, in one sentence.",
+        takeaways=[("takeaway", "The first point."), ("takeaway", "The second point.")],
+        body=[
+            ("subheading", {"level": "h2", "text": "What happened"}),
+            *[
+                ("paragraph", f"<p>Paragraph {i} of the story with some words.</p>")
+                for i in range(body_paragraphs)
+            ],
+            ("quote", {"quote": "It matters.", "attribution": "A. Source, analyst"}),
+        ],
+        section=section,
+        hero_image=image,
+        hero_alt="A test picture" if image else "",
+    )
+    for position, author in enumerate(authors):
+        article.article_authors.add(ArticleAuthor(author=author, sort_order=position))
+    article.tags.add(*tags)
+    home.add_child(instance=article)
+    article.save_revision().publish()
+    if published_at is not None:
+        ArticlePage.objects.filter(pk=article.pk).update(
+            first_published_at=published_at, last_published_at=published_at
+        )
+        article.refresh_from_db()
+    return article
+
+
+def make_publication(
+    articles_per_section: int = 3, *, with_images: bool = True
+) -> dict:
+    """Return a home page with two sections, two authors and some articles."""
+    home = make_home()
+    sections = [make_section(home, "News"), make_section(home, "Analysis")]
+    authors = [
+        make_author("Ada Reporter", with_avatar=with_images),
+        make_author("Ben Editor"),
+    ]
+    image = make_image() if with_images else None
+    now = timezone.now()
+    articles = []
+    for index in range(articles_per_section):
+        for offset, section in enumerate(sections):
+            articles.append(
+                make_article(
+                    home,
+                    section,
+                    authors[: 1 + (index % 2)],
+                    published_at=now - timedelta(hours=2 * index + offset + 1),
+                    image=image,
+                )
+            )
+    return {
+        "home": home,
+        "sections": sections,
+        "authors": authors,
+        "articles": articles,
+    }
