@@ -10,7 +10,7 @@ def production_problems() -> list[str]:
     problems = []
     if settings.DEBUG:
         problems.append("BROADSHEET_DEBUG is on; it shows internals to visitors.")
-    if not settings.SECRET_KEY or len(settings.SECRET_KEY) < 32:
+    if not settings.SECRET_KEY_FROM_ENV or len(settings.SECRET_KEY) < 32:
         problems.append(
             "BROADSHEET_SECRET_KEY must be set to a random value of 32+ characters."
         )

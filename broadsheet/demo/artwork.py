@@ -50,22 +50,25 @@ def _gradient(size, top, bottom) -> Image.Image:
 
 
 def illustration(seed: str, palette_name: str, size=(1600, 900)) -> bytes:
-    """Return a PNG of an abstract 'network' illustration for an article."""
+    """Return a JPEG of an abstract 'network' illustration for an article."""
     rng = _rng(seed)
     top, bottom, *accents = PALETTES.get(palette_name, DEFAULT_PALETTE)
     image = _gradient(size, top, bottom)
     width, height = size
 
-    glow = Image.new("RGBA", size, (0, 0, 0, 0))
+    # Soft glows, blurred at an eighth of the size: the same look, far faster.
+    small = (width // 8, height // 8)
+    glow = Image.new("RGBA", small, (0, 0, 0, 0))
     glow_draw = ImageDraw.Draw(glow)
     for _ in range(5):
-        radius = rng.randint(height // 5, height // 2)
-        x, y = rng.randint(0, width), rng.randint(0, height)
+        radius = rng.randint(small[1] // 5, small[1] // 2)
+        x, y = rng.randint(0, small[0]), rng.randint(0, small[1])
         glow_draw.ellipse(
             [x - radius, y - radius, x + radius, y + radius],
             fill=(*_hex(rng.choice(accents)), 60),
         )
-    image.paste(glow.filter(ImageFilter.GaussianBlur(60)), (0, 0), glow)
+    glow = glow.filter(ImageFilter.GaussianBlur(8)).resize(size, Image.BILINEAR)
+    image.paste(glow, (0, 0), glow)
 
     draw = ImageDraw.Draw(image, "RGBA")
     nodes = [
@@ -99,7 +102,7 @@ def illustration(seed: str, palette_name: str, size=(1600, 900)) -> bytes:
             ],
             fill=(255, 255, 255, 120),
         )
-    return _png(image)
+    return _jpeg(image)
 
 
 def avatar(name: str, seed: str) -> bytes:
@@ -127,5 +130,11 @@ def logo() -> bytes:
 
 def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=88, progressive=True)
     return buffer.getvalue()

@@ -176,7 +176,7 @@ def create_article(home, spec: dict, sections: dict, authors: dict, *, now: date
         artwork.illustration(spec["slug"], section_slug),
         description="Abstract illustration of connected nodes and bars, "
         f"in the colours of the {sections[section_slug].title} section.",
-        filename=f"{spec['slug']}.png",
+        filename=f"{spec['slug']}.jpg",
     )
 
     def figure(number: int, caption: str) -> int:
@@ -186,7 +186,7 @@ def create_article(home, spec: dict, sections: dict, authors: dict, *, now: date
                 f"{spec['slug']}-{number}", section_slug, size=(1360, 907)
             ),
             description=caption or "Abstract illustration",
-            filename=f"{spec['slug']}-figure-{number}.png",
+            filename=f"{spec['slug']}-figure-{number}.jpg",
         ).pk
 
     article = ArticlePage(

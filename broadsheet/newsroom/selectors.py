@@ -100,17 +100,22 @@ def author_articles(author) -> QuerySet:
 
 def related_articles(article) -> list:
     """Return the newest other articles of the same section."""
+    if article.section_id is None:
+        return []
     return list(
         section_articles(article.section_id).exclude(pk=article.pk)[:RELATED_COUNT]
     )
 
 
 def article_authors(article) -> list:
-    """Return the article's authors in byline order, with their avatars."""
-    return list(
-        _model("Author")
-        .objects.filter(articleauthor__page=article)
-        .select_related("avatar")
-        .prefetch_related("avatar__renditions")
-        .order_by("articleauthor__sort_order")
+    """Return the article's authors in byline order, with their avatars.
+
+    Goes through the page's own relation so that a preview shows the authors
+    being edited rather than the published ones.
+    """
+    links = (
+        article.article_authors.select_related("author__avatar")
+        .prefetch_related("author__avatar__renditions")
+        .order_by("sort_order")
     )
+    return [link.author for link in links]

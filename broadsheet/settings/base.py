@@ -19,6 +19,7 @@ DATA_DIR = env.data_dir()
 PRODUCTION = env.env_str("BROADSHEET_ENV", "development") == "production"
 DEBUG = env.env_bool("BROADSHEET_DEBUG", False)
 SECRET_KEY = env.secret_key(production=PRODUCTION)
+SECRET_KEY_FROM_ENV = bool(env.env_str("BROADSHEET_SECRET_KEY"))
 ALLOWED_HOSTS = env.env_list(
     "BROADSHEET_ALLOWED_HOSTS",
     [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"],

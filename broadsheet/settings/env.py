@@ -64,8 +64,9 @@ def secret_key(*, production: bool) -> str:
     if key:
         return key
     if production:
-        # `broadsheet serve` refuses to start without one; see core.checks.
-        return ""
+        # A throw-away key lets management commands run; `broadsheet serve`
+        # refuses to start without a real one (see core.checks).
+        return secrets.token_urlsafe(50)
     key_file = data_dir() / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()

@@ -1,0 +1,134 @@
+"""The demo publication: complete, original, deterministic and safe to reload."""
+
+import pytest
+
+from broadsheet.demo import services
+from broadsheet.demo.bodytext import inline_html, parse_body
+from broadsheet.newsroom.models import ArticlePage, Author, HomePage, SectionPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def content():
+    return services.read_content()
+
+
+def test_demo_content_file_is_a_believable_publication(content):
+    articles = content["article"]
+    assert len(articles) >= 24
+    assert len(content["section"]) >= 4
+    assert len(content["author"]) >= 4
+    slugs = [a["slug"] for a in articles]
+    assert len(set(slugs)) == len(slugs)
+    section_slugs = {s["slug"] for s in content["section"]}
+    author_slugs = {a["slug"] for a in content["author"]}
+    for article in articles:
+        assert article["section"] in section_slugs
+        assert set(article["authors"]) <= author_slugs
+        assert 1 <= len(article["takeaways"]) <= 5
+        kinds = {
+            block["type"]
+            for block in parse_body(article["body"], image_for=lambda n, caption: n)
+        }
+        assert {"paragraph", "subheading", "quote"} <= kinds, article["slug"]
+
+
+def test_loading_the_demo_builds_the_site(client):
+    report = services.load_demo()
+    assert report.created_articles >= 24
+    assert ArticlePage.objects.live().count() == report.created_articles
+    assert SectionPage.objects.live().count() >= 4
+    assert Author.objects.count() >= 4
+    home = HomePage.objects.get()
+    assert home.get_site().root_page_id == home.pk
+    article = ArticlePage.objects.live().first()
+    assert article.hero_image is not None and article.hero_alt_text
+    assert article.takeaways and article.authors
+    assert client.get("/").status_code == 200
+    assert client.get(article.url).status_code == 200
+
+
+def test_reloading_the_demo_adds_nothing_and_keeps_edits():
+    services.load_demo()
+    article = ArticlePage.objects.live().order_by("pk").first()
+    article.title = "An editor's better headline"
+    article.save_revision().publish()
+    author = Author.objects.order_by("pk").first()
+    author.bio = "Rewritten by the editor."
+    author.save()
+    counts = (
+        ArticlePage.objects.count(),
+        Author.objects.count(),
+        SectionPage.objects.count(),
+    )
+
+    report = services.load_demo()
+
+    assert report.created_articles == 0
+    assert report.existing_articles == counts[0]
+    assert (
+        ArticlePage.objects.count(),
+        Author.objects.count(),
+        SectionPage.objects.count(),
+    ) == counts
+    assert ArticlePage.objects.get(pk=article.pk).title == "An editor's better headline"
+    assert Author.objects.get(pk=author.pk).bio == "Rewritten by the editor."
+
+
+def test_a_deleted_demo_article_is_restored_but_nothing_else_changes():
+    services.load_demo()
+    victim = ArticlePage.objects.order_by("pk").last()
+    slug = victim.slug
+    victim.delete()
+    report = services.load_demo()
+    assert report.created_articles == 1
+    assert ArticlePage.objects.filter(slug=slug).count() == 1
+
+
+def test_admin_user_is_created_once_with_a_random_password(tmp_path):
+    password_file = tmp_path / "pw"
+    username, password = services.ensure_admin_user(password_file)
+    assert username == "admin" and len(password) >= 12
+    assert password_file.read_text() == password
+    again = services.ensure_admin_user(password_file)
+    assert again == (username, password)
+
+
+def test_body_text_parser_understands_every_block():
+    body = """First paragraph with [a link](https://example.org/x) & more.
+
+## Heading two
+
+### Heading three
+
+> Quoted words
+> that continue.
+> -- Jo Smith, analyst
+
+!! A pull quote.
+
+[image: A caption | Illustration: Wire]
+
+[embed: https://video.example.com/watch/1 | A video]"""
+    blocks = parse_body(body, image_for=lambda n, caption: 100 + n)
+    assert [b["type"] for b in blocks] == [
+        "paragraph",
+        "subheading",
+        "subheading",
+        "quote",
+        "pull_quote",
+        "image",
+        "embed",
+    ]
+    assert blocks[0]["value"] == (
+        '<p>First paragraph with <a href="https://example.org/x">a link</a> &amp; more.</p>'
+    )
+    assert blocks[2]["value"] == {"level": "h3", "text": "Heading three"}
+    assert blocks[3]["value"] == {
+        "quote": "Quoted words that continue.",
+        "attribution": "Jo Smith, analyst",
+    }
+    assert blocks[5]["value"]["image"] == 101
+    assert blocks[6]["value"]["url"] == "https://video.example.com/watch/1"
+    assert inline_html("<b>") == "&lt;b&gt;"

@@ -1,0 +1,167 @@
+"""Editors write, preview, schedule and publish articles in the Wagtail admin."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page
+from wagtail.test.utils.form_data import (
+    inline_formset,
+    nested_form_data,
+    rich_text,
+    streamfield,
+)
+
+from broadsheet.core import scheduler
+from broadsheet.newsroom.models import ArticlePage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client, django_user_model, publication):
+    editor = django_user_model.objects.create_superuser(
+        "editor", "editor@example.com", "a long passphrase"
+    )
+    client.force_login(editor)
+    return client
+
+
+def article_form(publication, *, slug="chip-makers-meet", **extra):
+    return nested_form_data(
+        {
+            "title": "Chip makers meet to agree a packaging standard",
+            "slug": slug,
+            "standfirst": "Five suppliers want one way to stack memory beside processors.",
+            "takeaways": streamfield([("takeaway", "A draft is due in spring.")]),
+            "hero_image": "",
+            "hero_alt": "",
+            "hero_caption": "",
+            "hero_credit": "",
+            "body": streamfield(
+                [
+                    ("subheading", {"level": "h2", "text": "The meeting"}),
+                    ("paragraph", rich_text("<p>Engineers met for two days.</p>")),
+                    (
+                        "quote",
+                        {"quote": "We need one plug.", "attribution": "A. Chair"},
+                    ),
+                ]
+            ),
+            "section": publication["sections"][0].pk,
+            "article_authors": inline_formset(
+                [{"author": publication["authors"][0].pk}], min=1
+            ),
+            "tags": "chips, standards",
+            **extra,
+        }
+    )
+
+
+def add_url(publication):
+    return reverse(
+        "wagtailadmin_pages:add",
+        args=("newsroom", "articlepage", publication["home"].pk),
+    )
+
+
+def test_editor_creates_a_draft_that_readers_cannot_see(
+    client, editor_client, publication
+):
+    response = editor_client.post(add_url(publication), article_form(publication))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = ArticlePage.objects.get(slug="chip-makers-meet")
+    assert not article.live
+    assert article.latest_revision is not None
+    client.logout()
+    assert client.get("/chip-makers-meet/").status_code == 404
+
+
+def test_editor_previews_before_publishing(editor_client, publication):
+    preview_url = reverse(
+        "wagtailadmin_pages:preview_on_add",
+        args=("newsroom", "articlepage", publication["home"].pk),
+    )
+    response = editor_client.post(preview_url, article_form(publication))
+    assert response.json()["is_valid"] is True
+    preview = editor_client.get(preview_url)
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "Chip makers meet to agree a packaging standard" in html
+    assert "A draft is due in spring." in html
+    assert not ArticlePage.objects.filter(slug="chip-makers-meet").exists()
+
+
+def test_editor_publishes_and_the_article_reaches_home_and_section(
+    client, editor_client, publication
+):
+    form = article_form(publication, **{"action-publish": "action-publish"})
+    response = editor_client.post(add_url(publication), form)
+    assert response.status_code == 302
+    article = ArticlePage.objects.get(slug="chip-makers-meet")
+    assert article.live
+    assert [a.name for a in article.authors] == ["Ada Reporter"]
+    assert sorted(article.tags.names()) == ["chips", "standards"]
+
+    client.logout()
+    assert "Chip makers meet" in client.get("/").content.decode()
+    section_html = client.get(publication["sections"][0].url).content.decode()
+    assert "Chip makers meet" in section_html
+    page = client.get("/chip-makers-meet/").content.decode()
+    assert "A draft is due in spring." in page
+
+
+def test_scheduled_article_goes_live_when_the_scheduler_runs(
+    client, editor_client, publication
+):
+    go_live = timezone.localtime() + timedelta(hours=2)
+    form = article_form(
+        publication,
+        go_live_at=go_live.strftime("%Y-%m-%d %H:%M"),
+        **{"action-publish": "action-publish"},
+    )
+    response = editor_client.post(add_url(publication), form)
+    assert response.status_code == 302
+    article = ArticlePage.objects.get(slug="chip-makers-meet")
+    assert not article.live
+    assert article.latest_revision.approved_go_live_at is not None
+
+    client.logout()
+    scheduler.tick()  # before the time: nothing happens
+    assert client.get("/chip-makers-meet/").status_code == 404
+
+    with time_machine.travel(go_live + timedelta(minutes=1)):
+        scheduler.tick()
+    article.refresh_from_db()
+    assert article.live
+    assert "Chip makers meet" in client.get("/").content.decode()
+    assert (
+        "Chip makers meet"
+        in client.get(publication["sections"][0].url).content.decode()
+    )
+
+
+def test_reserved_slugs_are_refused_with_a_clear_message(editor_client, publication):
+    response = editor_client.post(
+        add_url(publication), article_form(publication, slug="tags")
+    )
+    assert response.status_code == 200
+    assert "is used by Broadsheet itself" in response.content.decode()
+    assert not ArticlePage.objects.filter(slug="tags").exists()
+
+
+def test_an_article_needs_a_section_and_an_author(editor_client, publication):
+    form = article_form(publication)
+    form["section"] = ""
+    form["article_authors-TOTAL_FORMS"] = "0"
+    response = editor_client.post(add_url(publication), form)
+    assert response.status_code == 200
+    assert ArticlePage.objects.filter(slug="chip-makers-meet").count() == 0
+
+
+def test_articles_only_live_under_the_home_page(publication):
+    section = publication["sections"][0]
+    assert not ArticlePage.can_create_at(section)
+    assert ArticlePage.can_create_at(Page.objects.get(pk=publication["home"].pk))

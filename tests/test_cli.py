@@ -1,0 +1,219 @@
+"""The `broadsheet` command end to end: demo, serve, scheduler, admin login.
+
+These run the real command in a subprocess against a throw-away data folder,
+exactly as `make demo` does.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def cli_env(data_dir: Path) -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        # The subprocess must use its own SQLite database, never the test one.
+        if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+        and not key.startswith("BROADSHEET_")
+    }
+    env.update(BROADSHEET_DATA_DIR=str(data_dir), BROADSHEET_SCHEDULER_INTERVAL="1")
+    return env
+
+
+def broadsheet(*args, env, **kwargs):
+    return subprocess.run(
+        [sys.executable, "-m", "broadsheet", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **kwargs,
+    )
+
+
+def shell(code: str, *, env) -> subprocess.CompletedProcess:
+    return broadsheet("shell", "--verbosity", "0", "-c", code, env=env)
+
+
+def wait_for(url: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            # The first page view renders image sizes, so allow it time.
+            requests.get(url, timeout=60)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer in time")
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    port = free_port()
+    env = cli_env(tmp_path / "data")
+    log = (tmp_path / "demo.log").open("w+")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "broadsheet",
+            "demo",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/", time.monotonic() + 180)
+        log.seek(0)
+        yield {"base": base, "env": env, "output": log.read(), "process": process}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+def test_demo_serves_every_page_type_and_the_printed_login_works(demo_server):
+    base, output = demo_server["base"], demo_server["output"]
+    home = requests.get(base + "/", timeout=10)
+    assert home.status_code == 200
+    assert "The Broadsheet Wire" in home.text
+    assert not home.cookies
+
+    article_path = re.search(
+        r'class="card__title"><a href="(/[a-z0-9-]+/)"', home.text
+    )[1]
+    article = requests.get(base + article_path, timeout=10)
+    assert article.status_code == 200 and "Key takeaways" in article.text
+
+    tag_path = re.search(r'href="(/tags/[a-z0-9-]+/)"', article.text)[1]
+    author_path = re.search(
+        r'href="(/authors/[a-z0-9-]+/)" rel="author"', article.text
+    )[1]
+    for path, text in [
+        ("/news/", "News"),
+        (tag_path, "Topic"),
+        (author_path, "Articles"),
+    ]:
+        response = requests.get(base + path, timeout=10)
+        assert response.status_code == 200, path
+        assert text in response.text
+    # Static files and generated images are served too.
+    css = re.search(r'href="(/static/css/broadsheet\.[0-9a-f]+\.css)"', home.text)[1]
+    assert requests.get(base + css, timeout=10).status_code == 200
+    image = re.search(r'src="(/media/images/[^"]+)"', home.text)[1]
+    assert (
+        requests.get(base + image, timeout=10)
+        .headers["Content-Type"]
+        .startswith("image/")
+    )
+
+    username = re.search(r"ADMIN_USERNAME=(\S+)", output)[1]
+    password = re.search(r"ADMIN_PASSWORD=(\S+)", output)[1]
+    session = requests.Session()
+    login_page = session.get(base + "/admin/login/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page.text)[1]
+    response = session.post(
+        base + "/admin/login/",
+        data={"csrfmiddlewaretoken": token, "username": username, "password": password},
+        headers={"Referer": base + "/admin/login/"},
+        timeout=10,
+    )
+    assert response.status_code == 200
+    assert response.url == base + "/admin/"
+    assert "Dashboard" in response.text or "Pages" in response.text
+
+
+def test_scheduled_publishing_runs_under_the_demo_server(demo_server):
+    base, env = demo_server["base"], demo_server["env"]
+    slug_line = shell(
+        "from datetime import timedelta\n"
+        "from django.utils import timezone\n"
+        "from broadsheet.newsroom.models import ArticlePage\n"
+        "a = ArticlePage.objects.live().order_by('pk').first()\n"
+        "a.unpublish()\n"
+        "a.go_live_at = timezone.now() + timedelta(seconds=3)\n"
+        "a.save_revision().publish()\n"
+        "print('SLUG=' + a.slug)",
+        env=env,
+    )
+    assert slug_line.returncode == 0, slug_line.stderr
+    slug = re.search(r"SLUG=(\S+)", slug_line.stdout)[1]
+    assert requests.get(f"{base}/{slug}/", timeout=10).status_code == 404
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if requests.get(f"{base}/{slug}/", timeout=10).status_code == 200:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the scheduler did not publish the scheduled article")
+
+
+def test_rerunning_demo_keeps_content_and_edits(tmp_path):
+    env = cli_env(tmp_path / "data")
+    first = broadsheet("demo", "--no-serve", env=env)
+    assert first.returncode == 0, first.stderr
+    count = "from broadsheet.newsroom.models import ArticlePage as A; print(A.objects.count())"
+    before = shell(count, env=env).stdout.strip()
+    edit = shell(
+        "from broadsheet.newsroom.models import Author\n"
+        "Author.objects.filter(pk=Author.objects.order_by('pk')[0].pk).update(bio='Mine')",
+        env=env,
+    )
+    assert edit.returncode == 0, edit.stderr
+
+    second = broadsheet("demo", "--no-serve", env=env)
+    assert second.returncode == 0, second.stderr
+    assert "0 articles" in second.stdout
+    assert shell(count, env=env).stdout.strip() == before
+    bio = shell(
+        "from broadsheet.newsroom.models import Author; "
+        "print(Author.objects.order_by('pk')[0].bio)",
+        env=env,
+    )
+    assert bio.stdout.strip() == "Mine"
+    assert (
+        re.search(r"ADMIN_PASSWORD=(\S+)", first.stdout)[1]
+        == re.search(r"ADMIN_PASSWORD=(\S+)", second.stdout)[1]
+    )
+
+
+def test_serve_refuses_unsafe_production_settings(tmp_path):
+    env = cli_env(tmp_path / "data")
+    env.update(BROADSHEET_ENV="production", BROADSHEET_DEBUG="true")
+    result = broadsheet("serve", "--no-migrate", env=env)
+    assert result.returncode == 2
+    assert "BROADSHEET_DEBUG is on" in result.stderr
+    assert "BROADSHEET_SECRET_KEY must be set" in result.stderr
+    assert "BROADSHEET_ALLOWED_HOSTS must list" in result.stderr
+
+
+def test_management_commands_pass_through(tmp_path):
+    result = broadsheet("check", env=cli_env(tmp_path / "data"))
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+    assert "usage: broadsheet" in broadsheet("help", env=cli_env(tmp_path)).stdout
