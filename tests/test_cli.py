@@ -177,7 +177,10 @@ def test_rerunning_demo_keeps_content_and_edits(tmp_path):
     env = cli_env(tmp_path / "data")
     first = broadsheet("demo", "--no-serve", env=env)
     assert first.returncode == 0, first.stderr
-    count = "from broadsheet.newsroom.models import ArticlePage as A; print(A.objects.count())"
+    count = (
+        "from broadsheet.newsroom.models import ArticlePage as A; "
+        "print(A.objects.count())"
+    )
     before = shell(count, env=env).stdout.strip()
     edit = shell(
         "from broadsheet.newsroom.models import Author\n"

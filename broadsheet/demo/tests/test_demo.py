@@ -122,7 +122,8 @@ def test_body_text_parser_understands_every_block():
         "embed",
     ]
     assert blocks[0]["value"] == (
-        '<p>First paragraph with <a href="https://example.org/x">a link</a> &amp; more.</p>'
+        "<p>First paragraph with "
+        '<a href="https://example.org/x">a link</a> &amp; more.</p>'
     )
     assert blocks[2]["value"] == {"level": "h3", "text": "Heading three"}
     assert blocks[3]["value"] == {

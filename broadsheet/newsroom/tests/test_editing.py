@@ -34,7 +34,7 @@ def article_form(publication, *, slug="chip-makers-meet", **extra):
         {
             "title": "Chip makers meet to agree a packaging standard",
             "slug": slug,
-            "standfirst": "Five suppliers want one way to stack memory beside processors.",
+            "standfirst": "Five suppliers want one way to stack memory on chips.",
             "takeaways": streamfield([("takeaway", "A draft is due in spring.")]),
             "hero_image": "",
             "hero_alt": "",
