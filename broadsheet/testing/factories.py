@@ -4,11 +4,13 @@ import io
 import itertools
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from broadsheet.core.models import Branding
 from broadsheet.newsroom.models import (
@@ -31,8 +33,22 @@ def make_image(title: str = "Test image", size=(320, 180), colour="#3366aa"):
     return image
 
 
-def make_home() -> HomePage:
+def ensure_wagtail_roots() -> Page:
+    """Recreate what Wagtail's migrations make, after a transactional test's flush."""
+    if not Locale.objects.exists():
+        Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
+
+
+def make_home() -> HomePage:
+    root = ensure_wagtail_roots()
     home = root.add_child(instance=HomePage(title="Home", slug="front-page"))
     Site.objects.update_or_create(
         is_default_site=True,

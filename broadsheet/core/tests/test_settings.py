@@ -1,0 +1,57 @@
+"""Settings come from the environment; CI's PostgreSQL run really uses PostgreSQL."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from broadsheet.settings import env
+
+
+def test_database_follows_database_url():
+    url = os.environ.get("DATABASE_URL", "")
+    expected = (
+        "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    )
+    assert connection.vendor == expected
+
+
+def test_production_problems_are_reported(settings):
+    from broadsheet.core.checks import production_problems
+
+    settings.PRODUCTION = True
+    settings.DEBUG = True
+    settings.SECRET_KEY_FROM_ENV = False
+    settings.ALLOWED_HOSTS = []
+    assert len(production_problems()) == 3
+    settings.DEBUG = False
+    settings.SECRET_KEY_FROM_ENV = True
+    settings.ALLOWED_HOSTS = ["news.example.org"]
+    assert production_problems() == []
+
+
+@pytest.mark.parametrize("raw,expected", [("1", True), ("false", False), ("On", True)])
+def test_env_bool(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_FLAG", raw)
+    assert env.env_bool("X_FLAG") is expected
+
+
+def test_bad_env_values_fail_loudly(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "perhaps")
+    monkeypatch.setenv("X_NUM", "ten")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG must be true or false"):
+        env.env_bool("X_FLAG")
+    with pytest.raises(ImproperlyConfigured, match="X_NUM must be a whole number"):
+        env.env_int("X_NUM", 1)
+
+
+def test_generated_secret_key_is_kept_per_install(monkeypatch, tmp_path):
+    monkeypatch.setenv("BROADSHEET_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("BROADSHEET_SECRET_KEY", raising=False)
+    first = env.secret_key(production=False)
+    assert len(first) >= 50
+    assert env.secret_key(production=False) == first
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+    assert settings.SECRET_KEY  # the running suite has one too
