@@ -133,3 +133,16 @@ def test_body_text_parser_understands_every_block():
     assert blocks[5]["value"]["image"] == 101
     assert blocks[6]["value"]["url"] == "https://video.example.com/watch/1"
     assert inline_html("<b>") == "&lt;b&gt;"
+
+
+def test_benchmark_archive_tops_up_to_the_requested_size(client):
+    from broadsheet.demo.archive import generate_archive
+
+    assert generate_archive(40) == 40
+    assert generate_archive(40) == 0
+    archive = ArticlePage.objects.live().filter(slug__startswith="archive-")
+    assert archive.count() == 40
+    article = archive.order_by("pk").last()
+    assert article.takeaways and article.authors and article.tags.exists()
+    assert client.get(article.url).status_code == 200
+    assert client.get("/latest/?page=3").status_code == 200
