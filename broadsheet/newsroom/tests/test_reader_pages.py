@@ -135,3 +135,17 @@ def test_reading_time_is_computed_from_the_body(publication):
     assert (
         ArticlePage.objects.get(pk=article.pk).reading_minutes == 5
     )  # 1012 words / 230
+
+
+def test_site_name_and_logo_come_from_the_admin_setting(client, publication):
+    from broadsheet.core.models import Branding
+    from broadsheet.testing.factories import make_image
+
+    branding = Branding.for_site(publication["home"].get_site())
+    branding.site_name = "The Daily Circuit"
+    branding.logo = make_image("Circuit logo", size=(120, 120))
+    branding.save()
+    html = client.get("/").content.decode()
+    assert '<span class="brand__name">The Daily Circuit</span>' in html
+    assert 'class="brand__logo"' in html
+    assert "<title>" in html and "The Daily Circuit</title>" in html
