@@ -61,8 +61,10 @@ def wait_for(url: str, deadline: float) -> None:
     raise AssertionError(f"{url} did not answer in time")
 
 
-@pytest.fixture
-def demo_server(tmp_path):
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    # One demo server for the tests that only read from it or add to it.
+    tmp_path = tmp_path_factory.mktemp("demo")
     port = free_port()
     env = cli_env(tmp_path / "data")
     log = (tmp_path / "demo.log").open("w+")
