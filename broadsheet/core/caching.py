@@ -71,7 +71,8 @@ class ReaderCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        etag, last_modified = validators_for(last_content_change())
+        request.content_changed_at = last_content_change()
+        etag, last_modified = validators_for(request.content_changed_at)
         not_modified = get_conditional_response(
             request, etag=etag, last_modified=last_modified
         )

@@ -1,13 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
-from broadsheet.newsroom import selectors
+from broadsheet.core.chrome import site_chrome
 
 
-def site_chrome(request):
-    """Provide the section navigation every reader page shows in its header.
-
-    Lazy, so pages that never show it (the admin) never query for it.
-    """
-    return {
-        "nav_sections": SimpleLazyObject(lambda: list(selectors.navigation_sections()))
-    }
+def chrome(request):
+    """Provide the site name, logo and navigation; lazy, so the admin never pays."""
+    return {"chrome": SimpleLazyObject(lambda: site_chrome(request))}

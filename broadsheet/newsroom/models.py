@@ -20,7 +20,6 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from broadsheet.core.pagination import paginate
 from broadsheet.newsroom import selectors
 from broadsheet.newsroom.blocks import ArticleBodyBlock, TakeawayBlock
 
@@ -124,8 +123,8 @@ class SectionPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(
-            request, selectors.section_articles(self), selectors.page_size()
+        context["articles"] = selectors.paginate_cards(
+            request, selectors.section_articles(self)
         )
         return context
 

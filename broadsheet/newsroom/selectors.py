@@ -7,11 +7,23 @@ queries however many cards a page shows.
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import F, Prefetch, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Prefetch, QuerySet
 
+from broadsheet.core.pagination import paginate
+
+# Most queries one reader page may make, whatever the number of articles.
+# Asserted by newsroom/tests/test_query_counts.py and reported by bench/run.py.
+QUERY_CEILINGS = {
+    "home": 14,
+    "section": 13,
+    "tag": 9,
+    "author": 9,
+    "latest": 8,
+    "article": 17,
+}
 HOME_LATEST_COUNT = 9
 SECTION_RAIL_COUNT = 4
+RAIL_CANDIDATES_PER_SECTION = 60
 RELATED_COUNT = 3
 
 
@@ -61,25 +73,40 @@ def front_page(*, lead: int | None) -> dict:
 
     shown = {a.pk for a in latest} | {getattr(lead_article, "pk", None)}
     sections = list(navigation_sections())
-    # One query for every rail: number each section's articles newest first
-    # and keep the first few of each.
-    ranked = (
-        cards.exclude(pk__in=shown)
-        .filter(section__in=sections)
-        .annotate(
-            rail_rank=Window(
-                RowNumber(),
-                partition_by=F("section_id"),
-                order_by=(F("first_published_at").desc(), F("pk").desc()),
-            )
-        )
-        .filter(rail_rank__lte=SECTION_RAIL_COUNT)
-    )
-    by_section: dict[int, list] = {}
-    for article in ranked:
-        by_section.setdefault(article.section_id, []).append(article)
-    rails = [(s, by_section[s.pk]) for s in sections if by_section.get(s.pk)]
+    rail_ids = rail_article_ids(cards.exclude(pk__in=shown), sections)
+    wanted = cards_for(pk for ids in rail_ids.values() for pk in ids)
+    by_pk = {article.pk: article for article in wanted}
+    rails = [
+        (section, [by_pk[pk] for pk in rail_ids[section.pk] if pk in by_pk])
+        for section in sections
+        if rail_ids[section.pk]
+    ]
     return {"lead_article": lead_article, "latest_articles": latest, "rails": rails}
+
+
+def rail_article_ids(candidates: QuerySet, sections: list) -> dict[int, list[int]]:
+    """Return the ids of each section's newest candidates, a rail's worth each.
+
+    One narrow query walks the publication-date index over the newest
+    articles and deals them out; only a section with nothing that recent (a
+    dormant desk) costs a query of its own.
+    """
+    window = RAIL_CANDIDATES_PER_SECTION * max(1, len(sections))
+    recent = list(candidates.values_list("section_id", "pk")[:window])
+    rail_ids: dict[int, list[int]] = {section.pk: [] for section in sections}
+    for section_id, pk in recent:
+        ids = rail_ids.get(section_id)
+        if ids is not None and len(ids) < SECTION_RAIL_COUNT:
+            ids.append(pk)
+    if len(recent) == window:
+        for section in sections:
+            if len(rail_ids[section.pk]) < SECTION_RAIL_COUNT:
+                rail_ids[section.pk] = list(
+                    candidates.filter(section=section).values_list("pk", flat=True)[
+                        :SECTION_RAIL_COUNT
+                    ]
+                )
+    return rail_ids
 
 
 def latest_articles() -> QuerySet:
@@ -102,9 +129,26 @@ def related_articles(article) -> list:
     """Return the newest other articles of the same section."""
     if article.section_id is None:
         return []
-    return list(
-        section_articles(article.section_id).exclude(pk=article.pk)[:RELATED_COUNT]
-    )
+    others = section_articles(article.section_id).exclude(pk=article.pk)
+    return cards_for(others.values_list("pk", flat=True)[:RELATED_COUNT])
+
+
+def cards_for(ids) -> list:
+    """Return the cards for ``ids`` (in that order).
+
+    Choosing ids first sorts narrow rows rather than whole cards, which keeps
+    listings fast in a large archive.
+    """
+    ids = list(ids)
+    by_pk = {card.pk: card for card in article_cards().filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def paginate_cards(request, queryset):
+    """Return the requested listing page of ``queryset``, its cards fetched by id."""
+    page = paginate(request, queryset.values_list("pk", flat=True), page_size())
+    page.object_list = cards_for(page.object_list)
+    return page
 
 
 def article_authors(article) -> list:

@@ -3,27 +3,24 @@
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
-from broadsheet.core.pagination import paginate
 from broadsheet.newsroom import selectors
 from broadsheet.newsroom.models import Author
 
 
 def latest(request):
-    articles = paginate(request, selectors.latest_articles(), selectors.page_size())
+    articles = selectors.paginate_cards(request, selectors.latest_articles())
     return render(request, "newsroom/latest.html", {"articles": articles})
 
 
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = paginate(request, selectors.tag_articles(tag), selectors.page_size())
+    articles = selectors.paginate_cards(request, selectors.tag_articles(tag))
     return render(request, "newsroom/tag.html", {"tag": tag, "articles": articles})
 
 
 def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("avatar"), slug=slug)
-    articles = paginate(
-        request, selectors.author_articles(author), selectors.page_size()
-    )
+    articles = selectors.paginate_cards(request, selectors.author_articles(author))
     return render(
         request, "newsroom/author.html", {"author": author, "articles": articles}
     )

@@ -90,7 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "broadsheet.core.context_processors.site_chrome",
+                "broadsheet.core.context_processors.chrome",
             ],
         },
     }

@@ -155,3 +155,16 @@ def make_publication(
         "authors": authors,
         "articles": articles,
     }
+
+
+def reader_urls(publication: dict) -> dict[str, str]:
+    """Return one URL of every reader page type of ``make_publication()``'s site."""
+    return {
+        "home": "/",
+        "section": publication["sections"][0].url,
+        "tag": "/tags/chips/",
+        "author": publication["authors"][0].get_absolute_url(),
+        "latest": "/latest/",
+        "article": publication["articles"][0].url,
+        "authors": "/authors/",
+    }

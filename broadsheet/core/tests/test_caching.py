@@ -9,14 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def reader_urls(publication):
-    return [
-        "/",
-        publication["sections"][0].url,
-        "/tags/chips/",
-        publication["authors"][0].get_absolute_url(),
-        publication["articles"][0].url,
-        "/latest/",
-    ]
+    return list(factories.reader_urls(publication).values())
 
 
 def test_reader_pages_carry_validators_and_public_cache_control(client, publication):

@@ -7,30 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from broadsheet.newsroom.selectors import QUERY_CEILINGS as CEILINGS
 from broadsheet.testing import factories
 
 pytestmark = pytest.mark.django_db
-
-# Ceilings per page type, for any number of articles on the page.
-CEILINGS = {
-    "home": 14,
-    "section": 13,
-    "tag": 9,
-    "author": 9,
-    "latest": 8,
-    "article": 17,
-}
-
-
-def page_urls(publication):
-    return {
-        "home": "/",
-        "section": publication["sections"][0].url,
-        "tag": "/tags/chips/",
-        "author": publication["authors"][0].get_absolute_url(),
-        "latest": "/latest/",
-        "article": publication["articles"][0].url,
-    }
 
 
 def count_queries(client, url) -> int:
@@ -59,7 +39,7 @@ def test_query_count_is_bounded_and_independent_of_article_count(
     client, publication, settings, page, django_assert_max_num_queries
 ):
     settings.LISTING_PAGE_SIZE = 12
-    url = page_urls(publication)[page]
+    url = factories.reader_urls(publication)[page]
     # Enough articles to fill every block of every page, then many more.
     add_articles(publication, 16)
     few = count_queries(client, url)

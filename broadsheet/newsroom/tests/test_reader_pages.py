@@ -4,21 +4,9 @@ import pytest
 from django.test import Client
 
 from broadsheet.newsroom.models import ArticlePage
+from broadsheet.testing.factories import reader_urls
 
 pytestmark = pytest.mark.django_db
-
-
-def reader_urls(publication):
-    article = publication["articles"][0]
-    return {
-        "home": "/",
-        "section": publication["sections"][0].url,
-        "tag": "/tags/chips/",
-        "author": publication["authors"][0].get_absolute_url(),
-        "latest": "/latest/",
-        "article": article.url,
-        "authors": "/authors/",
-    }
 
 
 def test_every_reader_page_answers_with_its_content(client, publication):
