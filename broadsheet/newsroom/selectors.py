@@ -14,12 +14,12 @@ from broadsheet.core.pagination import paginate
 # Most queries one reader page may make, whatever the number of articles.
 # Asserted by newsroom/tests/test_query_counts.py and reported by bench/run.py.
 QUERY_CEILINGS = {
-    "home": 14,
-    "section": 13,
-    "tag": 9,
-    "author": 9,
-    "latest": 8,
-    "article": 17,
+    "home": 13,
+    "section": 12,
+    "tag": 8,
+    "author": 8,
+    "latest": 7,
+    "article": 16,
 }
 HOME_LATEST_COUNT = 9
 SECTION_RAIL_COUNT = 4
