@@ -6,15 +6,10 @@ skipped: they are background work that would otherwise queue 10,000 tasks and
 skew the measurements.
 """
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
-from modelsearch.signal_handlers import post_save_signal_handler
-from wagtail.models import Page
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from broadsheet.core.caching import mark_content_changed
 from broadsheet.demo import services
@@ -31,19 +26,6 @@ ARCHIVE_PREFIX = "archive-"
 BATCH = 250
 
 
-@contextmanager
-def indexing_paused():
-    models = [Page, ArticlePage]
-    for model in models:
-        post_save.disconnect(post_save_signal_handler, sender=model)
-    try:
-        with disable_reference_index_auto_update():
-            yield
-    finally:
-        for model in models:
-            post_save.connect(post_save_signal_handler, sender=model)
-
-
 def generate_archive(total: int) -> int:
     """Top the archive up to ``total`` synthetic articles; return the number added."""
     services.load_demo()
@@ -58,7 +40,7 @@ def generate_archive(total: int) -> int:
     existing = ArticlePage.objects.filter(slug__startswith=ARCHIVE_PREFIX).count()
     now = timezone.now()
     added = 0
-    with indexing_paused():
+    with services.indexing_paused():
         for start in range(existing, total, BATCH):
             with transaction.atomic():
                 for number in range(start, min(total, start + BATCH)):

@@ -7,16 +7,22 @@ articles, authors or branding survive a second ``broadsheet demo``.
 import io
 import secrets
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
+from django.core.management import call_command
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
+from modelsearch import index
+from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from broadsheet.core.models import Branding
 from broadsheet.demo import artwork
@@ -40,6 +46,24 @@ class DemoReport:
     created_authors: int = 0
     existing_articles: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def indexing_paused():
+    """Skip per-save search and reference indexing; the caller rebuilds them.
+
+    Each save would otherwise queue two background tasks: hundreds for the
+    demo, ten thousand for the benchmark archive.
+    """
+    models = index.get_indexed_models()
+    for model in models:
+        post_save.disconnect(post_save_signal_handler, sender=model)
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        for model in models:
+            post_save.connect(post_save_signal_handler, sender=model)
 
 
 def read_content() -> dict:
@@ -114,10 +138,18 @@ def publication_time(days_ago: int, clock: str, now: datetime) -> datetime:
     return min(moment, now - timedelta(minutes=5 + days_ago))
 
 
-@transaction.atomic
 def load_demo(*, now: datetime | None = None) -> DemoReport:
     """Create the demo publication's home, sections, authors and articles."""
-    now = now or timezone.now()
+    with indexing_paused():
+        report = _load_demo(now=now or timezone.now())
+    if report.created_articles or report.created_authors or report.created_sections:
+        call_command("update_index", verbosity=0)
+        call_command("rebuild_references_index", verbosity=0)
+    return report
+
+
+@transaction.atomic
+def _load_demo(*, now: datetime) -> DemoReport:
     content = read_content()
     report = DemoReport()
     home = ensure_home_page()

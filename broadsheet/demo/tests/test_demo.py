@@ -47,6 +47,8 @@ def test_loading_the_demo_builds_the_site(client):
     assert article.takeaways and article.authors
     assert client.get("/").status_code == 200
     assert client.get(article.url).status_code == 200
+    # Indexing was paused while loading, then rebuilt once.
+    assert ArticlePage.objects.search(article.title.split()[0]).count() >= 1
 
 
 def test_reloading_the_demo_adds_nothing_and_keeps_edits():
