@@ -5,13 +5,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from broadsheet.core.views import serve_media
+from broadsheet.core.views import csrf_token, serve_media
 from broadsheet.newsroom import urls as newsroom_urls
+from broadsheet.privacy import urls as privacy_urls
+from broadsheet.pwa import urls as pwa_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("csrf/", csrf_token, name="csrf_token"),
 ]
 if settings.SERVE_MEDIA:
     urlpatterns += [
@@ -19,6 +22,8 @@ if settings.SERVE_MEDIA:
     ]
 urlpatterns += [
     path("", include(newsroom_urls)),
+    path("", include(pwa_urls)),
+    path("", include(privacy_urls)),
     # Wagtail's page tree last: it answers every other path.
     path("", include(wagtail_urls)),
 ]

@@ -136,7 +136,8 @@ def test_demo_serves_every_page_type_and_the_printed_login_works(demo_server):
     username = re.search(r"ADMIN_USERNAME=(\S+)", output)[1]
     password = re.search(r"ADMIN_PASSWORD=(\S+)", output)[1]
     session = requests.Session()
-    login_page = session.get(base + "/admin/login/", timeout=10)
+    # The no-JavaScript sign-in path: the form with its token.
+    login_page = session.get(base + "/admin/login/?csrf=1", timeout=10)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page.text)[1]
     response = session.post(
         base + "/admin/login/",

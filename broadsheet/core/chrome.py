@@ -49,6 +49,7 @@ def build_chrome(site) -> dict:
         "site_name": branding.site_name,
         "tagline": branding.tagline,
         "footer_text": branding.footer_text,
+        "theme_colour": branding.theme_colour,
         "logo": logo,
         "sections": [
             {"pk": section.pk, "title": section.title, "url": section.get_url()}

@@ -1,8 +1,13 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+HEX_COLOUR = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # and six hexadecimal digits.")
+)
 
 
 @register_setting(icon="site")
@@ -20,6 +25,20 @@ class Branding(BaseSiteSetting):
         related_name="+",
         help_text=_("A square or wide mark; shown beside the site name."),
     )
+    theme_colour = models.CharField(
+        _("theme colour"),
+        max_length=7,
+        default="#8a1c1c",
+        validators=[HEX_COLOUR],
+        help_text=_("Colour of the installed app's title bar and icon, as #rrggbb."),
+    )
+    background_colour = models.CharField(
+        _("background colour"),
+        max_length=7,
+        default="#fdfcf9",
+        validators=[HEX_COLOUR],
+        help_text=_("Colour shown while the installed app starts, as #rrggbb."),
+    )
     footer_text = models.CharField(
         _("footer text"),
         max_length=255,
@@ -32,6 +51,8 @@ class Branding(BaseSiteSetting):
         FieldPanel("tagline"),
         FieldPanel("logo"),
         FieldPanel("footer_text"),
+        FieldPanel("theme_colour"),
+        FieldPanel("background_colour"),
     ]
 
     class Meta:

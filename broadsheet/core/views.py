@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
@@ -23,4 +24,14 @@ def serve_media(request, path):
     """
     response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def csrf_token(request):
+    """Hand a form its CSRF token when a reader starts to use it.
+
+    Pages with forms carry no token, so opening them sets no cookie.
+    """
+    response = JsonResponse({"token": get_token(request)})
+    response["Cache-Control"] = "no-store, private"
     return response

@@ -1,10 +1,10 @@
 """StreamField blocks for article bodies."""
 
-from urllib.parse import urlsplit
-
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
+
+from broadsheet.newsroom.embeds import resolve_embed
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
 
@@ -62,11 +62,7 @@ class FigureBlock(blocks.StructBlock):
 
 
 class EmbedBlock(blocks.StructBlock):
-    """A link to third-party media, shown as a card.
-
-    Nothing is fetched from the provider: readers' browsers make no request to
-    a third party until they choose to follow the link.
-    """
+    """Third-party media behind a click-to-load placeholder (see embeds.py)."""
 
     url = blocks.URLBlock(help_text=_("Address of the video, post or audio."))
     caption = blocks.CharBlock(max_length=300, required=False)
@@ -78,8 +74,7 @@ class EmbedBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        host = urlsplit(value["url"]).hostname or ""
-        context["provider"] = host.removeprefix("www.")
+        context["embed"] = resolve_embed(value["url"])
         return context
 
 

@@ -27,7 +27,8 @@ from broadsheet.newsroom.blocks import ArticleBodyBlock, TakeawayBlock
 # would be unreachable or would hide a feature, so editors cannot use them.
 RESERVED_SLUGS = frozenset(
     "admin django-admin static media tags authors latest search feeds feed "
-    "sitemap sitemap.xml robots.txt accounts api".split()
+    "sitemap sitemap.xml robots.txt accounts api offline saved privacy icons "
+    "sw.js manifest.webmanifest documents csrf".split()
 )
 WORDS_PER_MINUTE = 230
 

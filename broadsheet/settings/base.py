@@ -8,6 +8,7 @@ See ``.env.example`` for every variable.
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from broadsheet.settings import env
 
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "broadsheet.core",
     "broadsheet.newsroom",
     "broadsheet.demo",
+    "broadsheet.pwa",
+    "broadsheet.privacy",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -68,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "broadsheet.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "broadsheet.core.caching.ReaderCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -172,6 +177,33 @@ SECURE_PROXY_SSL_HEADER = (
     else None
 )
 X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if BASE_URL.startswith("https://") else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.env_bool("BROADSHEET_HSTS_SUBDOMAINS", False)
+SECURE_SSL_REDIRECT = env.env_bool("BROADSHEET_SSL_REDIRECT", False)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Readers' pages: this site's own resources only; frame-src is filled in per
+# response with the embed providers (core/security.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Extra providers whose embeds may be framed after a reader's click, e.g.
+# {"name": ..., "pattern": ..., "frame_url": ..., "frame_origin": ...}.
+EMBED_PROVIDERS: list[dict] = []
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 AUTH_PASSWORD_VALIDATORS = [
@@ -202,6 +234,10 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "txt", "docx", "xlsx", "odt", "ods"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Editors' avatars are uploaded, never fetched from Gravatar (a third party).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The admin would otherwise ask releases.wagtail.org for the latest version.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {
         "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",

@@ -1,0 +1,79 @@
+"""What this installation actually stores and shares, read from its settings.
+
+The privacy page is rendered from these facts, so it cannot drift from what
+the code does: turn a feature on and the page says so.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from broadsheet.newsroom.embeds import embed_providers
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    name: str
+    where: str
+    when: str
+    purpose: str
+
+
+def cookies() -> list[StoredItem]:
+    return [
+        StoredItem(
+            name=settings.SESSION_COOKIE_NAME,
+            where="cookie, this site only, HttpOnly, SameSite=Lax",
+            when="only after you log in",
+            purpose="keeps you logged in",
+        ),
+        StoredItem(
+            name=settings.CSRF_COOKIE_NAME,
+            where="cookie, this site only, SameSite=Lax",
+            when="only when you start to log in or submit a form",
+            purpose="protects forms against cross-site forgery",
+        ),
+    ]
+
+
+def browser_storage() -> list[StoredItem]:
+    return [
+        StoredItem(
+            "bs:saved",
+            "this browser's local storage",
+            "when you save an article",
+            "your Save for later list; never sent to us",
+        ),
+        StoredItem(
+            "bs:consent",
+            "this browser's local storage",
+            "when you choose to always load a provider's content",
+            "remembers that choice; never sent to us",
+        ),
+        StoredItem(
+            "bs:install-dismissed",
+            "this browser's local storage",
+            "when you dismiss the install prompt",
+            "stops asking again",
+        ),
+        StoredItem(
+            "offline copies",
+            "this browser's cache (service worker)",
+            "when you open or save a page",
+            "lets you read pages again without a connection; at most 50 "
+            "recent pages, plus the ones you saved",
+        ),
+    ]
+
+
+def third_parties() -> list[str]:
+    """Who else a reader's browser may contact, and only after a click."""
+    return [provider.name for provider in embed_providers()]
+
+
+def server_side() -> dict:
+    return {
+        "access_logs": False,
+        "analytics": False,
+        "email_via": "an SMTP server you configure" if settings.EMAIL_HOST else None,
+    }

@@ -1,0 +1,99 @@
+"""The privacy page tells what this installation does; embeds wait for a click."""
+
+import re
+
+import pytest
+
+from broadsheet.newsroom.embeds import resolve_embed
+from broadsheet.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_privacy_page_is_generated_from_the_configuration(
+    client, publication, settings
+):
+    html = client.get("/privacy/").content.decode()
+    assert "sets no cookies" in html
+    assert settings.SESSION_COOKIE_NAME in html and settings.CSRF_COOKIE_NAME in html
+    assert "YouTube" in html and "Vimeo" in html
+    assert "does not send mail to readers yet" in html
+
+    settings.EMBED_PROVIDERS = [
+        {
+            "name": "Example Video",
+            "pattern": r"^https://video\.example\.com/(?P<id>\w+)",
+            "frame_url": "https://video.example.com/embed/{id}",
+            "frame_origin": "https://video.example.com",
+        }
+    ]
+    settings.EMAIL_HOST = "smtp.example.org"
+    html = client.get("/privacy/").content.decode()
+    assert "Example Video" in html
+    assert "sent through an SMTP server you configure" in html
+
+
+def test_privacy_choices_offer_allow_and_ask_equally(client, publication):
+    html = client.get("/privacy/choices/").content.decode()
+    for provider in ("YouTube", "Vimeo"):
+        group = re.search(rf'data-choice="{provider}">(.*?)</fieldset>', html, re.S)[1]
+        assert 'value="allow"' in group and 'value="ask"' in group
+    assert "Privacy choices" in client.get("/").content.decode()  # footer link
+
+
+@pytest.mark.parametrize(
+    "url,provider,frame",
+    [
+        (
+            "https://www.youtube.com/watch?v=abcDEF12345",
+            "YouTube",
+            "https://www.youtube-nocookie.com/embed/abcDEF12345",
+        ),
+        (
+            "https://youtu.be/abcDEF12345",
+            "YouTube",
+            "https://www.youtube-nocookie.com/embed/abcDEF12345",
+        ),
+        (
+            "https://vimeo.com/123456",
+            "Vimeo",
+            "https://player.vimeo.com/video/123456?dnt=1",
+        ),
+        ("https://social.example.com/post/9", "social.example.com", None),
+        ("javascript:alert(1)", "", None),
+    ],
+)
+def test_embed_addresses_resolve_to_privacy_friendly_frames(url, provider, frame):
+    embed = resolve_embed(url)
+    assert embed.provider == provider
+    assert embed.frame_url == frame
+
+
+def test_embeds_render_as_placeholders_without_any_frame(client, publication):
+    article = factories.make_article(
+        publication["home"],
+        publication["sections"][0],
+        publication["authors"],
+        title="A story with a video",
+    )
+    article.body = [
+        *article.body.raw_data,
+        {
+            "type": "embed",
+            "value": {
+                "url": "https://www.youtube.com/watch?v=abcDEF12345",
+                "caption": "The demo",
+            },
+        },
+        {
+            "type": "embed",
+            "value": {"url": "https://social.example.com/post/9", "caption": ""},
+        },
+    ]
+    article.save_revision().publish()
+    html = client.get(article.url).content.decode()
+    assert "<iframe" not in html
+    assert 'data-embed-src="https://www.youtube-nocookie.com/embed/abcDEF12345"' in html
+    assert "Load content from YouTube" in html
+    assert 'href="https://social.example.com/post/9"' in html
+    assert "youtube.com/watch" in html  # the plain link works without JavaScript

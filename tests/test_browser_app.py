@@ -1,0 +1,173 @@
+"""The installable app in chromium: manifest, service worker, offline reading,
+Save for later, private pages kept out of the cache, and bad stored data."""
+
+import time
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.browser
+
+CACHED_URLS = """async () => {
+  const found = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      found.push(name + " " + new URL(request.url).pathname);
+    }
+  }
+  return found;
+}"""
+
+
+def wait_for(page, script: str, timeout: float = 15.0):
+    """Poll ``script`` until it is truthy. (Playwright's wait_for_function
+    evaluates strings with eval, which our Content-Security-Policy forbids.)"""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate(script):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"never true: {script}")
+
+
+def wait_for_worker(page):
+    wait_for(page, "!!(navigator.serviceWorker && navigator.serviceWorker.controller)")
+
+
+def cached(page) -> list[str]:
+    return page.evaluate(CACHED_URLS)
+
+
+def wait_until_cached(page, cache_name, path, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if f"{cache_name} {path}" in cached(page):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{path} never reached {cache_name}: {cached(page)}")
+
+
+def test_app_installs_and_articles_can_be_read_offline(
+    reader, live_server, live_publication, django_user_model
+):
+    page = reader
+    first, second, private = (a.url for a in live_publication["articles"][:3])
+
+    page.goto(live_server.url + "/")
+    manifest_href = page.get_attribute('link[rel="manifest"]', "href")
+    manifest = page.evaluate("href => fetch(href).then(r => r.json())", manifest_href)
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/"
+    wait_for_worker(page)
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith(
+        "/sw.js"
+    )
+    page.reload()  # now through the worker, which keeps the start URL
+    wait_until_cached(page, "bs-pages", "/")
+    shell = [entry for entry in cached(page) if entry.startswith("bs-shell-")]
+    assert any(entry.endswith(" /offline/") for entry in shell)
+    assert any(entry.endswith(" /saved/") for entry in shell)
+
+    # Read one article online: it is kept for offline reading.
+    page.goto(live_server.url + first)
+    headline = page.locator("h1").inner_text()
+    wait_until_cached(page, "bs-pages", first)
+
+    # Save another for later.
+    page.goto(live_server.url + second)
+    saved_headline = page.locator("h1").inner_text()
+    page.click("[data-save-article]")
+    assert page.get_attribute("[data-save-article]", "aria-pressed") == "true"
+    wait_until_cached(page, "bs-saved", second)
+
+    page.context.set_offline(True)
+    page.goto(live_server.url + first)
+    assert page.locator("h1").inner_text() == headline
+    assert page.locator("aside.takeaways li").count() == 2
+    page.goto(live_server.url + "/")  # the start URL opens offline
+    assert page.locator(".card__title").count() > 0
+    page.goto(live_server.url + "/saved/")
+    page.click(f'[data-saved-items] a[href="{second}"]')
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == saved_headline
+    page.goto(live_server.url + "/tags/never-visited/")
+    assert "You’re offline" in page.locator("h1").inner_text()
+    page.context.set_offline(False)
+
+    # A logged-in reader's pages are private: never stored.
+    member = django_user_model.objects.create_user("member", "m@example.com", "pw")
+    client = Client()
+    client.force_login(member)
+    session = client.cookies["sessionid"].value
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": session, "url": live_server.url}]
+    )
+    response = page.goto(live_server.url + private)
+    assert "private" in response.headers["cache-control"]
+    page.goto(live_server.url + "/")
+    time.sleep(0.5)
+    assert not [entry for entry in cached(page) if entry.endswith(" " + private)]
+    assert page.errors == []
+
+
+def test_bad_stored_data_and_a_stale_worker_do_not_break_pages(
+    reader, live_server, live_publication, settings
+):
+    page = reader
+    article = live_publication["articles"][0].url
+    page.goto(live_server.url + "/")
+    wait_for_worker(page)
+
+    # A leftover cache from an older version is removed when a new worker activates.
+    shell_before = [
+        n for n in page.evaluate("caches.keys()") if n.startswith("bs-shell-")
+    ]
+    page.evaluate(
+        "caches.open('bs-shell-oldversion').then(c => c.put('/x', new Response('old')))"
+    )
+    import broadsheet
+
+    old_version = broadsheet.__version__
+    broadsheet.__version__ = old_version + "-next"
+    try:
+        page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+        wait_for(
+            page,
+            """async () => {
+                const names = await caches.keys();
+                return !names.includes('bs-shell-oldversion')
+                    && names.filter(n => n.startsWith('bs-shell-')).length === 1;
+            }""",
+        )
+    finally:
+        broadsheet.__version__ = old_version
+    shell_after = [
+        n for n in page.evaluate("caches.keys()") if n.startswith("bs-shell-")
+    ]
+    assert shell_after != shell_before
+    page.goto(live_server.url + article)
+    assert page.locator("h1").is_visible()
+
+    # Corrupt, oversized and wrongly shaped saved lists are repaired.
+    for bad in [
+        "{not json",
+        "x" * 300_000,
+        '{"url": "/a/"}',
+        '[{"url": "//evil.example/", "title": "x"}, 7, null]',
+    ]:
+        page.evaluate("value => localStorage.setItem('bs:saved', value)", bad)
+        page.goto(live_server.url + "/saved/")
+        assert page.locator("[data-saved-empty]").is_visible(), bad
+        assert page.locator("[data-saved-reset]").is_visible(), bad
+        page.goto(live_server.url + article)
+        assert page.locator("[data-save-article]").is_visible()
+    page.click("[data-save-article]")
+    page.goto(live_server.url + "/saved/")
+    assert page.locator("[data-saved-items] li").count() == 1
+
+    # A tampered consent value is ignored: nothing loads without a click.
+    for tampered in ['{"v":1,"embeds":{"YouTube":"yes"}}', "]]]", '{"v":2}', '"all"']:
+        page.evaluate("value => localStorage.setItem('bs:consent', value)", tampered)
+        page.goto(live_server.url + "/privacy/choices/")
+        assert page.locator('[data-choice="YouTube"] input[value="ask"]').is_checked()
+    assert page.errors == []
