@@ -171,3 +171,30 @@ def test_bad_stored_data_and_a_stale_worker_do_not_break_pages(
         page.goto(live_server.url + "/privacy/choices/")
         assert page.locator('[data-choice="YouTube"] input[value="ask"]').is_checked()
     assert page.errors == []
+
+
+def test_install_prompt_appears_only_when_offered_and_can_be_dismissed_for_good(
+    reader, live_server, live_publication
+):
+    page = reader
+    offer = """() => {
+        const event = new Event("beforeinstallprompt", {cancelable: true});
+        event.prompt = () => { window.__prompted = true; };
+        window.dispatchEvent(event);
+    }"""
+    page.goto(live_server.url + "/")
+    banner = page.locator("[data-install]")
+    assert banner.is_hidden()  # the browser has not said the site is installable
+    page.evaluate(offer)
+    assert banner.is_visible()
+    page.click("[data-install-accept]")
+    assert page.evaluate("window.__prompted") is True
+    assert banner.is_hidden()
+
+    page.reload()
+    page.evaluate(offer)
+    page.click("[data-install-dismiss]")
+    page.reload()
+    page.evaluate(offer)
+    assert banner.is_hidden()  # dismissed for good
+    assert page.errors == []

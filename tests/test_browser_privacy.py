@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from broadsheet.testing import factories
+from tests.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +66,8 @@ def test_nothing_leaves_the_site_until_the_reader_chooses(
 
     page.goto(live_server.url + embed_article.url)
     assert page.locator("iframe").count() == 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".embed").screenshot(path=str(SCREENSHOTS / "embed-placeholder.png"))
     before = len(page.requests)
     page.click("text=Load content from Example Video")
     frame = page.frame_locator("iframe.embed__frame")
