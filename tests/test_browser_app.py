@@ -198,3 +198,32 @@ def test_install_prompt_appears_only_when_offered_and_can_be_dismissed_for_good(
     page.evaluate(offer)
     assert banner.is_hidden()  # dismissed for good
     assert page.errors == []
+
+
+def test_offline_copies_are_bounded_oldest_first(
+    reader, live_server, live_publication, settings
+):
+    settings.OFFLINE_MAX_PAGES = 3
+    page = reader
+    page.goto(live_server.url + "/")
+    wait_for_worker(page)
+    urls = [article.url for article in live_publication["articles"][:5]]
+    for url in urls:
+        page.goto(live_server.url + url)
+        wait_until_cached(page, "bs-pages", url)
+    kept = [
+        entry.split(" ", 1)[1]
+        for entry in cached(page)
+        if entry.startswith("bs-pages ")
+    ]
+    assert kept == urls[-3:]
+    # Opening an old page again makes it the newest.
+    page.goto(live_server.url + urls[2])
+    wait_for(page, "true")
+    time.sleep(0.5)
+    kept = [
+        entry.split(" ", 1)[1]
+        for entry in cached(page)
+        if entry.startswith("bs-pages ")
+    ]
+    assert kept == [urls[3], urls[4], urls[2]]

@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -116,7 +117,11 @@ def service_worker(request):
         reverse("pwa:icon", args=[192]),
         *(static(path) for path in SHELL_STATIC),
     ]
-    context = {"version": app_version(), "precache_json": json.dumps(precache)}
+    context = {
+        "version": app_version(),
+        "precache_json": json.dumps(precache),
+        "max_pages": settings.OFFLINE_MAX_PAGES,
+    }
     response = render(request, "pwa/sw.js", context, content_type="text/javascript")
     # Browsers must always revalidate the worker to pick up a new version.
     response["Cache-Control"] = "no-cache"

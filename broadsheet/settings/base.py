@@ -222,6 +222,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # revalidating it with ETag / Last-Modified.
 READER_CACHE_MAX_AGE = env.env_int("BROADSHEET_CACHE_MAX_AGE", 60)
 LISTING_PAGE_SIZE = env.env_int("BROADSHEET_LISTING_PAGE_SIZE", 12)
+# Pages a reader's browser keeps for offline reading (oldest dropped first).
+OFFLINE_MAX_PAGES = env.env_int("BROADSHEET_OFFLINE_PAGES", 50)
 # Seconds between runs of the scheduler (scheduled publishing, expiry).
 SCHEDULER_INTERVAL = env.env_int("BROADSHEET_SCHEDULER_INTERVAL", 30)
 

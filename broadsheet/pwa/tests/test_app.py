@@ -84,7 +84,7 @@ def test_service_worker_precaches_the_shell_and_never_caches_private_pages(clien
             assert client.get(url).status_code == 200, url
     assert 'control.includes("public") && !control.includes("private")' in script
     assert '"/admin/"' in script
-    assert "MAX_PAGES = 50" in script
+    assert "MAX_PAGES = 50;" in script
 
 
 def test_service_worker_version_follows_the_code(client, monkeypatch):

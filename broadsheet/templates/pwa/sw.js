@@ -18,7 +18,7 @@ const SAVED = "bs-saved";
 const KNOWN = [SHELL, PAGES, IMAGES, SAVED];
 const PRECACHE = {{ precache_json|safe }};
 const OFFLINE_URL = PRECACHE[0];
-const MAX_PAGES = 50;
+const MAX_PAGES = {{ max_pages }};
 const MAX_IMAGES = 200;
 const NEVER = ["/admin/", "/django-admin/", "/accounts/", "/sw.js"];
 
