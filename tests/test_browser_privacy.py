@@ -10,35 +10,13 @@ from tests.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
-EXAMPLE_PROVIDER = {
-    "name": "Example Video",
-    "pattern": r"^https://video\.example\.com/watch/(?P<id>\w+)",
-    "frame_url": "https://video.example.com/embed/{id}",
-    "frame_origin": "https://video.example.com",
-}
-
 
 @pytest.fixture
 def embed_article(live_publication, settings):
-    settings.EMBED_PROVIDERS = [EXAMPLE_PROVIDER]
-    article = factories.make_article(
-        live_publication["home"],
-        live_publication["sections"][0],
-        live_publication["authors"],
-        title="A story with a video",
+    settings.EMBED_PROVIDERS = [factories.EXAMPLE_EMBED_PROVIDER]
+    return factories.make_article_with_embeds(
+        live_publication, "https://video.example.com/watch/abc123"
     )
-    article.body = [
-        *article.body.raw_data,
-        {
-            "type": "embed",
-            "value": {
-                "url": "https://video.example.com/watch/abc123",
-                "caption": "The launch event",
-            },
-        },
-    ]
-    article.save_revision().publish()
-    return article
 
 
 def hosts(urls) -> set[str]:

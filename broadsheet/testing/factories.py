@@ -168,3 +168,31 @@ def reader_urls(publication: dict) -> dict[str, str]:
         "article": publication["articles"][0].url,
         "authors": "/authors/",
     }
+
+
+# A made-up provider for tests: browsers never reach it (tests intercept it).
+EXAMPLE_EMBED_PROVIDER = {
+    "name": "Example Video",
+    "pattern": r"^https://video\.example\.com/watch/(?P<id>\w+)",
+    "frame_url": "https://video.example.com/embed/{id}",
+    "frame_origin": "https://video.example.com",
+}
+
+
+def make_article_with_embeds(publication: dict, *urls: str) -> ArticlePage:
+    """Publish an article whose body ends with an embed of each of ``urls``."""
+    article = make_article(
+        publication["home"],
+        publication["sections"][0],
+        publication["authors"],
+        title="A story with a video",
+    )
+    article.body = [
+        *article.body.raw_data,
+        *(
+            {"type": "embed", "value": {"url": url, "caption": "The launch event"}}
+            for url in urls
+        ),
+    ]
+    article.save_revision().publish()
+    return article

@@ -6,6 +6,7 @@ import sys
 import pytest
 from django.test import Client
 
+from broadsheet.testing import factories
 from broadsheet.testing.factories import reader_urls
 
 pytestmark = pytest.mark.django_db
@@ -88,14 +89,7 @@ def test_admin_pages_carry_headers_with_the_admin_policy(
 def test_frames_are_allowed_only_from_known_embed_providers(
     client, publication, settings
 ):
-    settings.EMBED_PROVIDERS = [
-        {
-            "name": "Example Video",
-            "pattern": r"^https://video\.example\.com/(?P<id>\w+)",
-            "frame_url": "https://video.example.com/embed/{id}",
-            "frame_origin": "https://video.example.com",
-        }
-    ]
+    settings.EMBED_PROVIDERS = [factories.EXAMPLE_EMBED_PROVIDER]
     policy = directives(client.get("/"))
     assert policy["frame-src"] == [
         "https://player.vimeo.com",

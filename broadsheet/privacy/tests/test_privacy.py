@@ -19,14 +19,7 @@ def test_privacy_page_is_generated_from_the_configuration(
     assert "YouTube" in html and "Vimeo" in html
     assert "does not send mail to readers yet" in html
 
-    settings.EMBED_PROVIDERS = [
-        {
-            "name": "Example Video",
-            "pattern": r"^https://video\.example\.com/(?P<id>\w+)",
-            "frame_url": "https://video.example.com/embed/{id}",
-            "frame_origin": "https://video.example.com",
-        }
-    ]
+    settings.EMBED_PROVIDERS = [factories.EXAMPLE_EMBED_PROVIDER]
     settings.EMAIL_HOST = "smtp.example.org"
     html = client.get("/privacy/").content.decode()
     assert "Example Video" in html
@@ -70,27 +63,11 @@ def test_embed_addresses_resolve_to_privacy_friendly_frames(url, provider, frame
 
 
 def test_embeds_render_as_placeholders_without_any_frame(client, publication):
-    article = factories.make_article(
-        publication["home"],
-        publication["sections"][0],
-        publication["authors"],
-        title="A story with a video",
+    article = factories.make_article_with_embeds(
+        publication,
+        "https://www.youtube.com/watch?v=abcDEF12345",
+        "https://social.example.com/post/9",
     )
-    article.body = [
-        *article.body.raw_data,
-        {
-            "type": "embed",
-            "value": {
-                "url": "https://www.youtube.com/watch?v=abcDEF12345",
-                "caption": "The demo",
-            },
-        },
-        {
-            "type": "embed",
-            "value": {"url": "https://social.example.com/post/9", "caption": ""},
-        },
-    ]
-    article.save_revision().publish()
     html = client.get(article.url).content.decode()
     assert "<iframe" not in html
     assert 'data-embed-src="https://www.youtube-nocookie.com/embed/abcDEF12345"' in html
