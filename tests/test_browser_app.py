@@ -227,3 +227,56 @@ def test_offline_copies_are_bounded_oldest_first(
         if entry.startswith("bs-pages ")
     ]
     assert kept == [urls[3], urls[4], urls[2]]
+
+
+def test_saved_copies_follow_the_list_and_private_pages_are_never_kept(
+    reader, live_server, live_publication, django_user_model
+):
+    page = reader
+    article = live_publication["articles"][0].url
+    page.goto(live_server.url + "/")
+    wait_for_worker(page)
+    page.goto(live_server.url + article)
+    page.click("[data-save-article]")
+    wait_until_cached(page, "bs-saved", article)
+    saved = [entry for entry in cached(page) if entry.startswith("bs-saved ")]
+    assert any("/media/images/" in entry for entry in saved)  # its images too
+    assert any("/static/css/" in entry for entry in saved)  # and its stylesheet
+
+    page.goto(live_server.url + "/saved/")
+    page.click("[data-saved-items] button")
+    assert "Removed" in page.locator("[data-saved-status]").inner_text()
+    assert page.evaluate("document.activeElement.hasAttribute('data-saved-heading')")
+    deadline = time.monotonic() + 5
+    while [
+        e for e in cached(page) if e.startswith("bs-saved ")
+    ] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [e for e in cached(page) if e.startswith("bs-saved ")] == []
+
+    # Signed in, the article is private: saving it keeps nothing.
+    member = django_user_model.objects.create_user("member", "m@example.com", "pw")
+    client = Client()
+    client.force_login(member)
+    page.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(live_server.url + article)
+    page.click("[data-save-article]")
+    page.locator("text=This page cannot be kept offline.").wait_for()
+    assert page.get_attribute("[data-save-article]", "aria-pressed") == "false"
+    assert [e for e in cached(page) if e.startswith("bs-saved ")] == []
+
+    page.goto(live_server.url + "/privacy/choices/")
+    page.click("[data-forget-all]")
+    page.locator("text=Nothing from this site is stored").wait_for()
+    names = page.evaluate("caches.keys()")
+    assert all(name.startswith("bs-shell-") for name in names)
+    assert page.evaluate("localStorage.length") == 0
+    assert page.errors == []

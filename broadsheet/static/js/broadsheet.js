@@ -38,13 +38,27 @@
     try { window.localStorage.removeItem(key); } catch (error) { /* ignore */ }
   }
 
+  // A path on this site: no scheme, no "//host", no characters browsers
+  // strip or rewrite ("\\", tabs, newlines), and same origin once resolved.
   function isLocalPath(url) {
-    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" &&
-      url.length <= 500 && url.indexOf("\\") === -1;
+    if (typeof url !== "string" || url.length > 500 || !/^\/(?![\/\\])[^\s\\]*$/.test(url)) {
+      return false;
+    }
+    try {
+      return new URL(url, location.origin).origin === location.origin;
+    } catch (error) {
+      return false;
+    }
   }
 
   function text(value, limit) {
     return typeof value === "string" ? value.slice(0, limit) : "";
+  }
+
+  function isPublic(response) {
+    var control = (response.headers.get("Cache-Control") || "").toLowerCase();
+    return response.ok && control.indexOf("public") !== -1 &&
+      control.indexOf("private") === -1 && control.indexOf("no-store") === -1;
   }
 
   /* ---- saved articles ------------------------------------------------ */
@@ -67,71 +81,127 @@
         url: item.url,
         title: text(item.title, 300),
         standfirst: text(item.standfirst, 400),
-        savedAt: typeof item.savedAt === "number" ? item.savedAt : 0
+        savedAt: typeof item.savedAt === "number" ? item.savedAt : 0,
+        assets: Array.isArray(item.assets) ? item.assets.filter(isLocalPath).slice(0, 40) : []
       };
     });
     return { items: items, reset: stored.value !== null && items.length !== stored.value.length };
   }
 
+  // Keep the offline copies in step with the list: whatever no saved
+  // article needs any more is deleted, whichever way it left the list.
   function storeSaved(items) {
-    writeJSON(SAVED_KEY, items.slice(0, MAX_SAVED));
+    items = items.slice(0, MAX_SAVED);
+    writeJSON(SAVED_KEY, items);
+    if (!("caches" in window)) return Promise.resolve();
+    var needed = {};
+    items.forEach(function (item) {
+      needed[item.url] = true;
+      item.assets.forEach(function (asset) { needed[asset] = true; });
+    });
+    return window.caches.open(SAVED_CACHE).then(function (cache) {
+      return cache.keys().then(function (requests) {
+        return Promise.all(requests.filter(function (request) {
+          var url = new URL(request.url);
+          return !needed[url.pathname + url.search];
+        }).map(function (request) { return cache.delete(request); }));
+      });
+    }).catch(function () {});
   }
 
-  function withSavedCache(action) {
-    if (!("caches" in window)) return Promise.resolve();
-    return window.caches.open(SAVED_CACHE).then(action).catch(function () {});
+  // Everything the article needs to show offline: its images at every size
+  // the browser might pick, and the stylesheet and script it was served with.
+  function pageAssets() {
+    var urls = [];
+    function add(url) {
+      if (!url) return;
+      var parsed = new URL(url, location.href);
+      var path = parsed.pathname + parsed.search;
+      if (parsed.origin === location.origin && urls.indexOf(path) === -1) urls.push(path);
+    }
+    Array.prototype.forEach.call(document.querySelectorAll(".article img"), function (img) {
+      add(img.getAttribute("src"));
+      (img.getAttribute("srcset") || "").split(",").forEach(function (candidate) {
+        add(candidate.trim().split(/\s+/)[0]);
+      });
+    });
+    Array.prototype.forEach.call(
+      document.querySelectorAll('link[rel="stylesheet"], script[src]'),
+      function (element) { add(element.getAttribute("href") || element.getAttribute("src")); }
+    );
+    return urls.slice(0, 40);
+  }
+
+  // Resolves true when the page was stored; pages that are not public (a
+  // member's own view, say) are never kept on the device.
+  function keepOffline(url, assets) {
+    if (!("caches" in window)) return Promise.resolve(false);
+    return window.caches.open(SAVED_CACHE).then(function (cache) {
+      return fetch(url, { credentials: "same-origin" }).then(function (response) {
+        if (!isPublic(response)) return false;
+        return cache.put(url, response).then(function () {
+          return Promise.all(assets.map(function (asset) {
+            return fetch(asset).then(function (reply) {
+              return reply.ok ? cache.put(asset, reply) : null;
+            }).catch(function () { return null; });
+          }));
+        }).then(function () { return true; });
+      });
+    }).catch(function () { return false; });
   }
 
   function setupSaveButton(button) {
     var url = button.getAttribute("data-url");
     if (!isLocalPath(url)) return;
+    var status = document.querySelector("[data-save-status]");
     function isSaved() {
       return loadSaved().items.some(function (item) { return item.url === url; });
     }
-    function show() {
+    function show(message) {
       var saved = isSaved();
       button.setAttribute("aria-pressed", saved ? "true" : "false");
       button.textContent = saved ? "Saved for later ✓" : "Save for later";
+      if (status && message) status.textContent = message;
     }
     button.hidden = false;
     show();
     button.addEventListener("click", function () {
-      var items = loadSaved().items.filter(function (item) { return item.url !== url; });
+      var others = loadSaved().items.filter(function (item) { return item.url !== url; });
       if (isSaved()) {
-        storeSaved(items);
-        withSavedCache(function (cache) { return cache.delete(url); });
-        show();
+        storeSaved(others);
+        show("Removed from your saved articles.");
         return;
       }
-      items.unshift({
+      var assets = pageAssets();
+      var item = {
         url: url,
         title: button.getAttribute("data-title") || document.title,
         standfirst: button.getAttribute("data-standfirst") || "",
-        savedAt: Date.now()
-      });
-      storeSaved(items);
-      show();
-      var images = Array.prototype.map.call(
-        document.querySelectorAll(".article img"),
-        function (img) { return img.currentSrc || img.src; }
-      ).filter(function (src) { return src && src.indexOf(location.origin) === 0; });
-      withSavedCache(function (cache) {
-        return cache.add(url).then(function () { return cache.addAll(images); });
+        savedAt: Date.now(),
+        assets: assets
+      };
+      storeSaved([item].concat(others));
+      show("Saved. It can be read on this device without a connection.");
+      keepOffline(url, assets).then(function (kept) {
+        if (kept) return;
+        storeSaved(loadSaved().items.filter(function (other) { return other.url !== url; }));
+        show("This page cannot be kept offline.");
       });
     });
   }
 
-  function renderSavedList(container) {
+  function renderSavedList(container, focusIndex) {
     var loaded = loadSaved();
     var list = container.querySelector("[data-saved-items]");
     var empty = container.querySelector("[data-saved-empty]");
     var notice = container.querySelector("[data-saved-reset]");
+    var status = container.querySelector("[data-saved-status]");
     if (loaded.reset) {
       storeSaved(loaded.items);
       if (notice) notice.hidden = false;
     }
     list.textContent = "";
-    loaded.items.forEach(function (item) {
+    loaded.items.forEach(function (item, index) {
       var entry = document.createElement("li");
       entry.className = "saved-item";
       var link = document.createElement("a");
@@ -151,16 +221,24 @@
       remove.type = "button";
       remove.className = "button button--quiet";
       remove.textContent = "Remove";
+      remove.setAttribute("aria-label", "Remove " + item.title);
       remove.addEventListener("click", function () {
         storeSaved(loadSaved().items.filter(function (other) { return other.url !== item.url; }));
-        withSavedCache(function (cache) { return cache.delete(item.url); });
-        renderSavedList(container);
+        if (status) status.textContent = "Removed “" + item.title + "”.";
+        renderSavedList(container, index);
       });
       entry.appendChild(remove);
       list.appendChild(entry);
     });
     empty.hidden = loaded.items.length > 0;
     container.hidden = false;
+    if (typeof focusIndex === "number") {
+      // Keep keyboard users in place after a removal.
+      var links = list.querySelectorAll("a");
+      var target = links[Math.min(focusIndex, links.length - 1)] ||
+        document.querySelector("[data-saved-heading]");
+      if (target) target.focus();
+    }
   }
 
   /* ---- consent for optional third-party content ---------------------- */
@@ -201,7 +279,9 @@
     frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-popups allow-presentation");
     frame.className = "embed__frame";
     var placeholder = figure.querySelector(".embed__placeholder");
+    var hadFocus = placeholder.contains(document.activeElement);
     figure.replaceChild(frame, placeholder);
+    if (hadFocus) frame.focus();  // keyboard users stay where they were
   }
 
   function setupEmbed(figure) {
@@ -247,7 +327,14 @@
       if (!pending) {
         pending = fetch("/csrf/", { credentials: "same-origin", cache: "no-store" })
           .then(function (response) { return response.json(); })
-          .then(function (data) { input.value = data.token; });
+          .then(function (data) {
+            if (typeof data.token !== "string" || !data.token) throw new Error("no token");
+            input.value = data.token;
+          })
+          .catch(function (error) {
+            pending = null;  // try again next time
+            throw error;
+          });
       }
       return pending;
     }
@@ -258,7 +345,31 @@
     form.addEventListener("submit", function (event) {
       if (input.value) return;
       event.preventDefault();
-      fetchToken().then(function () { form.submit(); });
+      fetchToken().then(function () { form.submit(); }, function () {
+        // Could not fetch a token: fall back to the form that carries one.
+        var next = new URL(location.href);
+        next.searchParams.set("csrf", "1");
+        location.assign(next.pathname + next.search);
+      });
+    });
+  }
+
+  function setupForget(section) {
+    section.hidden = false;
+    section.querySelector("[data-forget-all]").addEventListener("click", function () {
+      [SAVED_KEY, CONSENT_KEY, INSTALL_KEY].forEach(forget);
+      var done = function () {
+        section.querySelector("[data-forget-status]").textContent =
+          "Deleted. Nothing from this site is stored on this device now.";
+      };
+      if (!("caches" in window)) return done();
+      window.caches.keys().then(function (names) {
+        // The app shell is the site's own code, not the reader's data: keep it.
+        return Promise.all(names.filter(function (name) {
+          return name.indexOf("bs-") === 0 && name.indexOf("bs-shell-") !== 0;
+        })
+          .map(function (name) { return window.caches.delete(name); }));
+      }).then(done, done);
     });
   }
 
@@ -300,6 +411,8 @@
   var savedList = document.querySelector("[data-saved-list]");
   if (savedList) renderSavedList(savedList);
   Array.prototype.forEach.call(document.querySelectorAll("[data-csrf-deferred]"), setupDeferredCsrf);
+  var forgetSection = document.querySelector("[data-forget]");
+  if (forgetSection) setupForget(forgetSection);
   var choices = document.querySelector("[data-privacy-choices]");
   if (choices) setupChoices(choices);
 })();
