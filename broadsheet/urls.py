@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from broadsheet.core.views import csrf_token, serve_media
+from broadsheet.distribution import urls as distribution_urls
 from broadsheet.newsroom import urls as newsroom_urls
 from broadsheet.privacy import urls as privacy_urls
 from broadsheet.pwa import urls as pwa_urls
@@ -22,6 +23,7 @@ if settings.SERVE_MEDIA:
     ]
 urlpatterns += [
     path("", include(newsroom_urls)),
+    path("", include(distribution_urls)),
     path("", include(pwa_urls)),
     path("", include(privacy_urls)),
     # Wagtail's page tree last: it answers every other path.

@@ -28,7 +28,8 @@ from broadsheet.newsroom.blocks import ArticleBodyBlock, TakeawayBlock
 RESERVED_SLUGS = frozenset(
     "admin django-admin static media tags authors latest search feeds feed "
     "sitemap sitemap.xml robots.txt accounts api offline saved privacy icons "
-    "sw.js manifest.webmanifest documents csrf".split()
+    "sw.js manifest.webmanifest documents csrf feed.xml feed.atom feed.json llms.txt "
+    "oembed".split()
 )
 WORDS_PER_MINUTE = 230
 

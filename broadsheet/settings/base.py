@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "broadsheet.demo",
     "broadsheet.pwa",
     "broadsheet.privacy",
+    "broadsheet.distribution",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -224,6 +225,9 @@ READER_CACHE_MAX_AGE = env.env_int("BROADSHEET_CACHE_MAX_AGE", 60)
 LISTING_PAGE_SIZE = env.env_int("BROADSHEET_LISTING_PAGE_SIZE", 12)
 # Pages a reader's browser keeps for offline reading (oldest dropped first).
 OFFLINE_MAX_PAGES = env.env_int("BROADSHEET_OFFLINE_PAGES", 50)
+# Feeds: how many articles, and the whole article or only its summary.
+FEED_ITEM_COUNT = env.env_int("BROADSHEET_FEED_ITEMS", 20)
+FEED_FULL_CONTENT = env.env_bool("BROADSHEET_FEED_FULL_CONTENT", True)
 # Seconds between runs of the scheduler (scheduled publishing, expiry).
 SCHEDULER_INTERVAL = env.env_int("BROADSHEET_SCHEDULER_INTERVAL", 30)
 

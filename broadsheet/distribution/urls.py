@@ -1,0 +1,23 @@
+from django.urls import path
+
+from broadsheet.distribution import views
+
+app_name = "distribution"
+
+FORMATS = {"rss": "xml", "atom": "atom", "json": "json"}
+
+urlpatterns = [
+    *(
+        path(f"feed.{ext}", views.feed, {"format_name": name}, name=f"site_{name}")
+        for name, ext in FORMATS.items()
+    ),
+    *(
+        path(
+            f"feeds/<str:kind>/<slug:slug>.{ext}",
+            views.feed,
+            {"format_name": name},
+            name=name,
+        )
+        for name, ext in FORMATS.items()
+    ),
+]
