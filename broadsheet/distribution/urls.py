@@ -7,6 +7,9 @@ app_name = "distribution"
 FORMATS = {"rss": "xml", "atom": "atom", "json": "json"}
 
 urlpatterns = [
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", views.sitemap, name="sitemap"),
     *(
         path(f"feed.{ext}", views.feed, {"format_name": name}, name=f"site_{name}")
         for name, ext in FORMATS.items()
