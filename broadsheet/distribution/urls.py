@@ -10,6 +10,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", views.sitemap, name="sitemap"),
+    path("cards/<int:pk>.png", views.social_card, name="social_card"),
     *(
         path(f"feed.{ext}", views.feed, {"format_name": name}, name=f"site_{name}")
         for name, ext in FORMATS.items()

@@ -1,14 +1,17 @@
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from wagtail.models import Site
 
 from broadsheet.core.chrome import site_chrome
-from broadsheet.distribution import feeds
+from broadsheet.distribution import cards, feeds
 from broadsheet.distribution.models import SearchEngines
 from broadsheet.distribution.sitemaps import SITEMAPS
 from broadsheet.distribution.sources import feed_source
+from broadsheet.newsroom.models import ArticlePage
 
 
 def site_base(request) -> str:
@@ -67,3 +70,15 @@ def sitemap(request, section: str):
     return sitemap_views.sitemap(
         request, {section: SITEMAPS[section]}, section=section, template_name=template
     )
+
+
+def social_card(request, pk: int):
+    """Serve the article's generated social card, drawing it the first time."""
+    article = get_object_or_404(
+        ArticlePage.objects.live().public().select_related("hero_image"), pk=pk
+    )
+    chrome = site_chrome(request)
+    name = cards.ensure_card(article, chrome["site_name"], chrome["theme_colour"])
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -17,6 +17,7 @@ from wagtail.admin.panels import (
     PageChooserPanel,
 )
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -29,7 +30,7 @@ RESERVED_SLUGS = frozenset(
     "admin django-admin static media tags authors latest search feeds feed "
     "sitemap sitemap.xml robots.txt accounts api offline saved privacy icons "
     "sw.js manifest.webmanifest documents csrf feed.xml feed.atom feed.json llms.txt "
-    "oembed".split()
+    "oembed cards".split()
 )
 WORDS_PER_MINUTE = 230
 
@@ -176,6 +177,18 @@ class ArticlePage(Page):
         related_name="articles",
     )
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("social card image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown when the article is shared. Leave empty for a card drawn from "
+            "the headline and hero image."
+        ),
+    )
     reading_minutes = models.PositiveSmallIntegerField(
         _("reading time (minutes)"), default=1, editable=False
     )
@@ -202,6 +215,7 @@ class ArticlePage(Page):
             heading=_("Section, authors and tags"),
         ),
     ]
+    promote_panels = Page.promote_panels + [FieldPanel("social_image")]
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),
         index.SearchField("body"),
@@ -249,7 +263,15 @@ class ArticlePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if self.hero_image_id:
+            # One query for every size the page, its metadata and feeds use.
+            self.hero_image = (
+                get_image_model()
+                .objects.prefetch_renditions()
+                .get(pk=self.hero_image_id)
+            )
         context["authors"] = selectors.article_authors(self)
+        context["tags"] = list(self.tags.all())
         context["related_articles"] = selectors.related_articles(self)
         return context
 
