@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from broadsheet.distribution import views
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", views.sitemap, name="sitemap"),
     path("cards/<int:pk>.png", views.social_card, name="social_card"),
+    path("llms.txt", views.llms_txt, name="llms_txt"),
+    path("oembed", views.oembed, name="oembed"),
+    path("share/mastodon/", views.share_mastodon, name="share_mastodon"),
+    re_path(r"^(?P<slug>[-\w]+)\.md$", views.article_markdown, name="markdown"),
     *(
         path(f"feed.{ext}", views.feed, {"format_name": name}, name=f"site_{name}")
         for name, ext in FORMATS.items()

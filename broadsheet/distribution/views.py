@@ -1,16 +1,19 @@
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from wagtail.models import Site
 
 from broadsheet.core.chrome import site_chrome
-from broadsheet.distribution import cards, feeds
+from broadsheet.distribution import cards, feeds, markdown, share
 from broadsheet.distribution.models import SearchEngines
 from broadsheet.distribution.sitemaps import SITEMAPS
 from broadsheet.distribution.sources import feed_source
+from broadsheet.newsroom import selectors
 from broadsheet.newsroom.models import ArticlePage
 
 
@@ -81,4 +84,128 @@ def social_card(request, pk: int):
     name = cards.ensure_card(article, chrome["site_name"], chrome["theme_colour"])
     response = FileResponse(default_storage.open(name, "rb"), content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _live_article(slug: str) -> ArticlePage:
+    return get_object_or_404(
+        ArticlePage.objects.live().public().select_related("section"), slug=slug
+    )
+
+
+def article_markdown(request, slug: str):
+    article = _live_article(slug)
+    text = markdown.article_markdown(
+        article,
+        authors=selectors.article_authors(article),
+        tags=list(article.tags.names()),
+        base=site_base(request),
+    )
+    return HttpResponse(text, content_type="text/markdown; charset=utf-8")
+
+
+def llms_txt(request):
+    chrome = site_chrome(request)
+    base = site_base(request)
+    lines = [f"# {chrome['site_name']}", ""]
+    if chrome["tagline"]:
+        lines += [f"> {chrome['tagline']}", ""]
+    lines += [
+        "Every article is also available as Markdown: add `.md` to its address "
+        "(for example /some-article.md).",
+        "",
+        "## Sections",
+        "",
+    ]
+    lines += [f"- [{s['title']}]({base}{s['url']})" for s in chrome["sections"]]
+    lines += ["", "## Recent articles", ""]
+    recent = selectors.cards_for(
+        selectors.latest_articles().values_list("pk", flat=True)[
+            : settings.LLMS_TXT_ARTICLES
+        ]
+    )
+    lines += [f"- [{a.title}]({base}/{a.slug}.md): {a.standfirst}" for a in recent]
+    lines += [
+        "",
+        "## Feeds",
+        "",
+        f"- [RSS]({base}{reverse('distribution:site_rss')})",
+        f"- [Atom]({base}{reverse('distribution:site_atom')})",
+        f"- [JSON Feed]({base}{reverse('distribution:site_json')})",
+        f"- [Sitemap]({base}{reverse('distribution:sitemap_index')})",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/markdown; charset=utf-8")
+
+
+def oembed(request):
+    """oEmbed (https://oembed.com) for articles: a story card, with no script."""
+    url = request.GET.get("url", "")
+    if request.GET.get("format", "json") != "json":
+        return HttpResponse("Only the json format is offered.", status=501)
+    base = site_base(request)
+    path = url.removeprefix(base) if url.startswith(base + "/") else ""
+    slug = path.strip("/")
+    if not slug or "/" in slug:
+        raise Http404("Not an article of this site.")
+    article = _live_article(slug)
+    chrome = site_chrome(request)
+    html = render_to_string(
+        "distribution/oembed_card.html",
+        {
+            "article": article,
+            "url": base + article.url,
+            "site_name": chrome["site_name"],
+        },
+    )
+    data = {
+        "version": "1.0",
+        "type": "rich",
+        "title": article.title,
+        "author_name": ", ".join(a.name for a in selectors.article_authors(article)),
+        "provider_name": chrome["site_name"],
+        "provider_url": base + "/",
+        "html": html.strip(),
+        "width": _bounded(request.GET.get("maxwidth"), 600),
+        "height": None,
+        "cache_age": 3600,
+    }
+    if article.hero_image_id:
+        rendition = article.hero_image.get_rendition("fill-600x338|format-jpeg")
+        data.update(
+            thumbnail_url=base + rendition.url,
+            thumbnail_width=600,
+            thumbnail_height=338,
+        )
+    return JsonResponse(data)
+
+
+def _bounded(raw, default: int) -> int:
+    return min(int(raw), default) if raw and raw.isdigit() and int(raw) > 0 else default
+
+
+def share_mastodon(request):
+    """Ask which Mastodon server, then offer the link to share there.
+
+    The last step is a link rather than a redirect: the CSP's form-action
+    forbids forms leading off-site, and a link is what it is anyway.
+    """
+    page_id = request.GET.get("page", "")
+    if not page_id.isdigit() or len(page_id) > 12:
+        raise Http404("No such article.")
+    article = get_object_or_404(ArticlePage.objects.live().public(), pk=int(page_id))
+    url = site_base(request) + article.url
+    raw = request.GET.get("instance", "")
+    instance = share.clean_instance(raw) if raw else None
+    context = {
+        "article": article,
+        "raw": raw,
+        "error": bool(raw) and instance is None,
+        "share_url": share.mastodon_share_url(instance, url, article.title)
+        if instance
+        else None,
+        "instance": instance,
+    }
+    response = render(request, "distribution/share_mastodon.html", context)
+    patch_cache_control(response, private=True)
     return response

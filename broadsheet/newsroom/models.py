@@ -4,7 +4,9 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -30,7 +32,7 @@ RESERVED_SLUGS = frozenset(
     "admin django-admin static media tags authors latest search feeds feed "
     "sitemap sitemap.xml robots.txt accounts api offline saved privacy icons "
     "sw.js manifest.webmanifest documents csrf feed.xml feed.atom feed.json llms.txt "
-    "oembed cards".split()
+    "oembed cards share".split()
 )
 WORDS_PER_MINUTE = 230
 
@@ -261,6 +263,15 @@ class ArticlePage(Page):
         first, last = self.first_published_at, self.last_published_at
         return bool(first and last and (last - first).total_seconds() > 15 * 60)
 
+    def serve(self, request, *args, **kwargs):
+        # Content negotiation: tools asking for Markdown get the .md version.
+        if prefers_markdown(request.headers.get("Accept", "")):
+            response = HttpResponseRedirect(f"/{self.slug}.md", status=303)
+        else:
+            response = super().serve(request, *args, **kwargs)
+        patch_vary_headers(response, ["Accept"])
+        return response
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.hero_image_id:
@@ -274,6 +285,24 @@ class ArticlePage(Page):
         context["tags"] = list(self.tags.all())
         context["related_articles"] = selectors.related_articles(self)
         return context
+
+
+def prefers_markdown(accept: str) -> bool:
+    """True when an Accept header ranks text/markdown above text/html."""
+    quality = {}
+    for part in accept.split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        quality[media.lower()] = max(q, quality.get(media.lower(), 0.0))
+    markdown = quality.get("text/markdown", 0.0)
+    html = max(quality.get("text/html", 0.0), quality.get("*/*", 0.0) * 0.99)
+    return markdown > 0 and markdown > html
 
 
 def reading_minutes(article: ArticlePage) -> int:

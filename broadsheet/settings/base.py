@@ -230,6 +230,7 @@ OFFLINE_MAX_PAGES = env.env_int("BROADSHEET_OFFLINE_PAGES", 50)
 # Feeds: how many articles, and the whole article or only its summary.
 FEED_ITEM_COUNT = env.env_int("BROADSHEET_FEED_ITEMS", 20)
 FEED_FULL_CONTENT = env.env_bool("BROADSHEET_FEED_FULL_CONTENT", True)
+LLMS_TXT_ARTICLES = 50
 # Seconds between runs of the scheduler (scheduled publishing, expiry).
 SCHEDULER_INTERVAL = env.env_int("BROADSHEET_SCHEDULER_INTERVAL", 30)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from broadsheet.distribution import cards, structured_data
+from broadsheet.distribution import cards, share, structured_data
 
 register = template.Library()
 
@@ -84,4 +84,15 @@ def site_meta(context, title="", description=""):
         "url": context.get("canonical_url", base + "/"),
         "image": base + reverse("pwa:icon", args=[512]),
         "json_ld": json_ld(data),
+    }
+
+
+@register.inclusion_tag("components/share.html", takes_context=True)
+def share_panel(context, article):
+    url = _base(context["request"]) + article.url
+    return {
+        "article": article,
+        "url": url,
+        "title": article.title,
+        "links": share.share_links(url, article.title),
     }

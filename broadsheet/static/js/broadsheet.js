@@ -373,6 +373,48 @@
     });
   }
 
+  /* ---- sharing ---------------------------------------------------------- */
+
+  function setupShare(section) {
+    var status = section.querySelector("[data-share-status]");
+    var native = section.querySelector("[data-share-native]");
+    if (native && navigator.share) {
+      native.hidden = false;
+      native.addEventListener("click", function () {
+        navigator.share({ title: native.getAttribute("data-title"), url: native.getAttribute("data-url") })
+          .catch(function () {});
+      });
+    }
+    var copy = section.querySelector("[data-share-copy]");
+    if (copy && navigator.clipboard) {
+      copy.hidden = false;
+      copy.addEventListener("click", function () {
+        navigator.clipboard.writeText(copy.getAttribute("data-url")).then(function () {
+          status.textContent = "Link copied.";
+        }, function () {
+          status.textContent = "Could not copy; the address is " + copy.getAttribute("data-url");
+        });
+      });
+    }
+  }
+
+  // Mastodon servers are the reader's own: go straight there when we can
+  // (the no-JavaScript form takes a confirming step on this site).
+  var MASTODON_HOST = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+  function setupMastodon(form) {
+    form.addEventListener("submit", function (event) {
+      var raw = form.querySelector("input[name=instance]").value.trim().toLowerCase()
+        .replace(/^https?:\/\//, "").split("/")[0].replace(/^@/, "");
+      var host = raw.indexOf("@") === -1 ? raw : raw.split("@").pop();
+      var share = document.querySelector("[data-share-native]");
+      if (!MASTODON_HOST.test(host) || !share) return;  // let the server explain
+      event.preventDefault();
+      var text = share.getAttribute("data-title") + " " + share.getAttribute("data-url");
+      location.assign("https://" + host + "/share?text=" + encodeURIComponent(text));
+    });
+  }
+
   /* ---- installable app ----------------------------------------------- */
 
   function setupInstall() {
@@ -411,6 +453,8 @@
   var savedList = document.querySelector("[data-saved-list]");
   if (savedList) renderSavedList(savedList);
   Array.prototype.forEach.call(document.querySelectorAll("[data-csrf-deferred]"), setupDeferredCsrf);
+  Array.prototype.forEach.call(document.querySelectorAll(".share"), setupShare);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-mastodon-share]"), setupMastodon);
   var forgetSection = document.querySelector("[data-forget]");
   if (forgetSection) setupForget(forgetSection);
   var choices = document.querySelector("[data-privacy-choices]");
