@@ -151,3 +151,20 @@ def test_editor_signs_in_with_the_deferred_token_and_the_admin_works(
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__csp") == [], path
     assert page.errors == []
+
+
+def test_share_panel_copies_the_link_and_stays_local(
+    reader, live_server, embed_article
+):
+    page = reader
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(live_server.url + embed_article.url)
+    own = urlsplit(live_server.url).netloc
+    page.click("[data-share-copy]")
+    page.locator("text=Link copied.").wait_for()
+    assert (
+        page.evaluate("navigator.clipboard.readText()")
+        == live_server.url + embed_article.url
+    )
+    assert hosts(page.requests) == {own}  # the share links load nothing
+    assert page.locator(".share__links a").count() == 8
