@@ -1,0 +1,51 @@
+from django import template
+from django.utils.html import format_html, format_html_join
+
+register = template.Library()
+
+
+@register.filter
+def isodatetime(value) -> str:
+    """An HTML-valid machine-readable time: ISO 8601 to the second."""
+    return value.replace(microsecond=0).isoformat() if value else ""
+
+
+@register.simple_tag
+def responsive_image(
+    image, sizes_spec: str, ratio: str, sizes: str, alt: str = "", **attrs
+):
+    """An <img> with a srcset of WebP renditions, one per distinct width.
+
+    ``sizes_spec`` lists target widths ("640,960,1280") and ``ratio`` the crop
+    ("16x9"). An image smaller than a target yields a rendition the same size
+    as a smaller one; those duplicates are dropped, since a srcset must not
+    repeat a width (which Wagtail's own srcset tag would do).
+    """
+    if not image:
+        return ""
+    across, down = (int(n) for n in ratio.split("x"))
+    specs = [
+        f"fill-{width}x{round(int(width) * down / across)}|format-webp"
+        for width in sizes_spec.split(",")
+    ]
+    renditions = image.get_renditions(*specs)
+    by_width = {}
+    for spec in specs:
+        rendition = renditions[spec]
+        by_width.setdefault(rendition.width, rendition)
+    ordered = [by_width[width] for width in sorted(by_width)]
+    fallback = ordered[min(1, len(ordered) - 1)]
+    srcset = ", ".join(f"{r.url} {r.width}w" for r in ordered)
+    extra = format_html_join(
+        " ", '{}="{}"', ((k.replace("_", "-"), v) for k, v in attrs.items())
+    )
+    return format_html(
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" {}>',
+        fallback.url,
+        srcset,
+        sizes,
+        fallback.width,
+        fallback.height,
+        alt,
+        extra,
+    )

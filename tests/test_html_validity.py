@@ -1,0 +1,80 @@
+"""Reader pages are valid HTML, checked by the Nu HTML Checker (vnu.jar).
+
+The checker comes from the npm registry (package vnu-jar) and runs on Java;
+.ci/run installs both. Without them the test is skipped with a message,
+except under CI (CI=true), where that is a failure.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from broadsheet.testing import factories
+
+VNU_JAR = os.environ.get(
+    "BROADSHEET_VNU_JAR",
+    str(
+        Path(__file__).resolve().parent.parent
+        / ".ci"
+        / "node"
+        / "node_modules"
+        / "vnu-jar"
+        / "build"
+        / "dist"
+        / "vnu.jar"
+    ),
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def checker():
+    if not (shutil.which("java") and Path(VNU_JAR).exists()):
+        message = f"the Nu HTML Checker is not installed ({VNU_JAR}, java)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message + "; run .ci/run to install it")
+    return ["java", "-jar", VNU_JAR, "--errors-only", "--format", "json"]
+
+
+def test_reader_pages_are_valid_html(client, publication, settings, tmp_path, checker):
+    settings.EMBED_PROVIDERS = [factories.EXAMPLE_EMBED_PROVIDER]
+    article = factories.make_article_with_embeds(
+        publication,
+        "https://video.example.com/watch/abc",
+        "https://social.example.com/p/1",
+    )
+    settings.LISTING_PAGE_SIZE = 2
+    pages = {
+        "home": "/",
+        "article": article.url,
+        "section": publication["sections"][0].url,
+        "tag": "/tags/chips/",
+        "author": publication["authors"][0].get_absolute_url(),
+        "authors": "/authors/",
+        "latest-2": "/latest/?page=2",
+        "saved": "/saved/",
+        "offline": "/offline/",
+        "privacy": "/privacy/",
+        "choices": "/privacy/choices/",
+        "not-found": "/no-such-page/",
+        "mastodon": f"/share/mastodon/?page={article.pk}&instance=not+a+server",
+    }
+    files = []
+    for name, url in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(client.get(url).content)
+        files.append(str(path))
+    result = subprocess.run(
+        [*checker, *files], capture_output=True, text=True, timeout=120
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = [
+        f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages
+    ]
+    assert errors == []
