@@ -7,6 +7,7 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -283,7 +284,11 @@ class ArticlePage(Page):
             )
         context["authors"] = selectors.article_authors(self)
         context["tags"] = list(self.tags.all())
-        context["related_articles"] = selectors.related_articles(self)
+        # Lazy: the template caches this rail under the content version, so
+        # most requests never run its queries.
+        context["related_articles"] = SimpleLazyObject(
+            lambda: selectors.related_articles(self)
+        )
         return context
 
 

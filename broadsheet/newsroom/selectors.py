@@ -19,7 +19,7 @@ QUERY_CEILINGS = {
     "tag": 8,
     "author": 8,
     "latest": 7,
-    "article": 17,
+    "article": 13,
 }
 HOME_LATEST_COUNT = 9
 SECTION_RAIL_COUNT = 4

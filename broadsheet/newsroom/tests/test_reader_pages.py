@@ -138,3 +138,18 @@ def test_site_name_and_logo_come_from_the_admin_setting(client, publication):
     assert '<span class="brand__name">The Daily Circuit</span>' in html
     assert 'class="brand__logo"' in html
     assert "<title>" in html and "The Daily Circuit</title>" in html
+
+
+def test_related_rail_is_cached_until_content_changes(client, publication):
+    from broadsheet.testing import factories
+
+    article = publication["articles"][0]
+    assert "More in News" in client.get(article.url).content.decode()
+    newer = factories.make_article(
+        publication["home"],
+        publication["sections"][0],
+        publication["authors"],
+        title="The newest news",
+    )
+    # Publishing changed the content version, so the rail is rebuilt at once.
+    assert newer.title in client.get(article.url).content.decode()
