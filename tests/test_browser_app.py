@@ -35,6 +35,15 @@ def wait_for_worker(page):
     wait_for(page, "!!(navigator.serviceWorker && navigator.serviceWorker.controller)")
 
 
+def sign_in(page, live_server, user_model):
+    """Give the browser a member's session, as logging in would."""
+    member = user_model.objects.create_user("member", "m@example.com", "pw")
+    client = Client()
+    client.force_login(member)
+    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
+    page.context.add_cookies([{**cookie, "url": live_server.url}])
+
+
 def cached(page) -> list[str]:
     return page.evaluate(CACHED_URLS)
 
@@ -95,13 +104,7 @@ def test_app_installs_and_articles_can_be_read_offline(
     page.context.set_offline(False)
 
     # A logged-in reader's pages are private: never stored.
-    member = django_user_model.objects.create_user("member", "m@example.com", "pw")
-    client = Client()
-    client.force_login(member)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": session, "url": live_server.url}]
-    )
+    sign_in(page, live_server, django_user_model)
     response = page.goto(live_server.url + private)
     assert "private" in response.headers["cache-control"]
     page.goto(live_server.url + "/")
@@ -255,18 +258,7 @@ def test_saved_copies_follow_the_list_and_private_pages_are_never_kept(
     assert [e for e in cached(page) if e.startswith("bs-saved ")] == []
 
     # Signed in, the article is private: saving it keeps nothing.
-    member = django_user_model.objects.create_user("member", "m@example.com", "pw")
-    client = Client()
-    client.force_login(member)
-    page.context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(page, live_server, django_user_model)
     page.goto(live_server.url + article)
     page.click("[data-save-article]")
     page.locator("text=This page cannot be kept offline.").wait_for()
