@@ -85,7 +85,7 @@ def supervise(commands: dict[str, list[str]]) -> int:
     A crashed worker or scheduler is restarted (their jobs are idempotent);
     if the web server exits, everything stops with its exit code.
     """
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+    env = dict(os.environ)  # carries DJANGO_SETTINGS_MODULE, set by the caller
     children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
     stopping = False
 
@@ -95,7 +95,6 @@ def supervise(commands: dict[str, list[str]]) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    exit_code = 0
     try:
         while not stopping:
             time.sleep(0.5)
@@ -121,7 +120,7 @@ def supervise(commands: dict[str, list[str]]) -> int:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 child.kill()
-    return exit_code
+    return 0
 
 
 def serve(argv: list[str]) -> int:

@@ -22,6 +22,11 @@ def content_version(request):
     return request.content_changed_at
 
 
+def site_base(request) -> str:
+    """Return the scheme and host readers reach this site at, without a slash."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def site_chrome(request) -> dict:
     site = Site.find_for_request(request)
     site_id = site.pk if site else 0
@@ -50,6 +55,7 @@ def build_chrome(site) -> dict:
         "tagline": branding.tagline,
         "footer_text": branding.footer_text,
         "theme_colour": branding.theme_colour,
+        "background_colour": branding.background_colour,
         "logo": logo,
         "sections": [
             {"pk": section.pk, "title": section.title, "url": section.get_url()}

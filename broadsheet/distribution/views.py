@@ -8,18 +8,13 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from wagtail.models import Site
 
-from broadsheet.core.chrome import site_chrome
+from broadsheet.core.chrome import site_base, site_chrome
 from broadsheet.distribution import cards, feeds, markdown, share
 from broadsheet.distribution.models import SearchEngines
 from broadsheet.distribution.sitemaps import SITEMAPS
 from broadsheet.distribution.sources import feed_source
 from broadsheet.newsroom import selectors
 from broadsheet.newsroom.models import ArticlePage
-
-
-def site_base(request) -> str:
-    """Return the scheme and host readers reach this site at, without a slash."""
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def feed(request, format_name: str, kind: str = "site", slug: str = ""):

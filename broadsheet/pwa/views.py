@@ -45,7 +45,6 @@ def _branding(request) -> Branding:
 
 def manifest(request):
     chrome = site_chrome(request)
-    branding = _branding(request)
     icons = [
         {
             "src": reverse("pwa:icon", args=[size]),
@@ -72,8 +71,8 @@ def manifest(request):
         "start_url": "/",
         "scope": "/",
         "display": "standalone",
-        "theme_color": branding.theme_colour,
-        "background_color": branding.background_colour,
+        "theme_color": chrome["theme_colour"],
+        "background_color": chrome["background_colour"],
         "icons": icons,
         "shortcuts": [
             {"name": "Latest", "url": reverse("newsroom:latest"), "icons": [icons[1]]},

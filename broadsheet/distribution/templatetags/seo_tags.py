@@ -7,13 +7,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from broadsheet.core.chrome import site_base
 from broadsheet.distribution import cards, share, structured_data
 
 register = template.Library()
-
-
-def _base(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def json_ld(data: dict) -> str:
@@ -49,7 +46,7 @@ def article_meta(context, article):
     request, chrome = context["request"], context["chrome"]
     if article.pk is None or article.first_published_at is None:
         return {"preview": True}  # a draft in preview: nothing to share yet
-    base = _base(request)
+    base = site_base(request)
     image = social_image(article, base, chrome)
     tags = [tag.name for tag in context.get("tags", [])]
     authors = context.get("authors", [])
@@ -72,7 +69,7 @@ def article_meta(context, article):
 @register.inclusion_tag("distribution/meta_site.html", takes_context=True)
 def site_meta(context, title="", description=""):
     request, chrome = context["request"], context["chrome"]
-    base = _base(request)
+    base = site_base(request)
     data = structured_data.graph(
         structured_data.organization(base, chrome),
         structured_data.website(base, chrome),
@@ -89,7 +86,7 @@ def site_meta(context, title="", description=""):
 
 @register.inclusion_tag("components/share.html", takes_context=True)
 def share_panel(context, article):
-    url = _base(context["request"]) + article.url
+    url = site_base(context["request"]) + article.url
     return {
         "article": article,
         "url": url,
