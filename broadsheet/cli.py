@@ -168,7 +168,7 @@ def demo(argv: list[str]) -> int:
     base = f"http://{args.host}:{args.port}"
     print(
         f"\nThe demo is ready.\n  Site:  {base}/\n  Admin: {base}/admin/"
-        f"  (log in with ADMIN_USERNAME / ADMIN_PASSWORD above)\n"
+        f"  (log in with ADMIN_EMAIL / ADMIN_PASSWORD above)\n"
         f"  Mail sent by the site is saved in {settings.EMAIL_FILE_PATH}\n",
         flush=True,
     )

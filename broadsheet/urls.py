@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from broadsheet.accounts import urls as accounts_urls
+from broadsheet.comments import urls as comments_urls
 from broadsheet.core.views import csrf_token, serve_media
 from broadsheet.distribution import urls as distribution_urls
 from broadsheet.newsroom import urls as newsroom_urls
@@ -12,6 +15,11 @@ from broadsheet.privacy import urls as privacy_urls
 from broadsheet.pwa import urls as pwa_urls
 
 urlpatterns = [
+    # Staff sign in where members do, so two-factor authentication applies.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
@@ -22,6 +30,9 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),
     ]
 urlpatterns += [
+    path("", include(accounts_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("", include(comments_urls)),
     path("", include(newsroom_urls)),
     path("", include(distribution_urls)),
     path("", include(pwa_urls)),

@@ -133,16 +133,17 @@ def test_demo_serves_every_page_type_and_the_printed_login_works(demo_server):
         .startswith("image/")
     )
 
-    username = re.search(r"ADMIN_USERNAME=(\S+)", output)[1]
+    email = re.search(r"ADMIN_EMAIL=(\S+)", output)[1]
     password = re.search(r"ADMIN_PASSWORD=(\S+)", output)[1]
     session = requests.Session()
     # The no-JavaScript sign-in path: the form with its token.
-    login_page = session.get(base + "/admin/login/?csrf=1", timeout=10)
+    login_page = session.get(base + "/admin/login/?next=/admin/&csrf=1", timeout=10)
+    assert login_page.url.startswith(base + "/accounts/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page.text)[1]
     response = session.post(
-        base + "/admin/login/",
-        data={"csrfmiddlewaretoken": token, "username": username, "password": password},
-        headers={"Referer": base + "/admin/login/"},
+        login_page.url,
+        data={"csrfmiddlewaretoken": token, "login": email, "password": password},
+        headers={"Referer": login_page.url},
         timeout=10,
     )
     assert response.status_code == 200

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.core.management import call_command
@@ -24,6 +25,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from broadsheet.accounts.services import member_for
 from broadsheet.core.models import Branding
 from broadsheet.demo import artwork
 from broadsheet.demo.bodytext import parse_body
@@ -37,6 +39,7 @@ from broadsheet.newsroom.models import (
 
 CONTENT_FILE = Path(__file__).parent / "content" / "articles.toml"
 ADMIN_USERNAME = "admin"
+ADMIN_EMAIL = "admin@example.com"
 
 
 @dataclass
@@ -253,12 +256,25 @@ def ensure_admin_user(password_file: Path) -> tuple[str, str | None]:
     so that every run of the demo can print it again.
     """
     User = get_user_model()
-    if User.objects.filter(username=ADMIN_USERNAME).exists():
+    admin = User.objects.filter(username=ADMIN_USERNAME).first()
+    if admin is not None:
+        _ensure_verified_member(admin)
         password = password_file.read_text().strip() if password_file.exists() else None
-        return ADMIN_USERNAME, password
+        return admin.email, password
     password = secrets.token_urlsafe(12)
-    User.objects.create_superuser(ADMIN_USERNAME, "admin@localhost", password)
+    admin = User.objects.create_superuser(ADMIN_USERNAME, ADMIN_EMAIL, password)
+    _ensure_verified_member(admin)
     password_file.parent.mkdir(parents=True, exist_ok=True)
     password_file.write_text(password)
     password_file.chmod(0o600)
-    return ADMIN_USERNAME, password
+    return ADMIN_EMAIL, password
+
+
+def _ensure_verified_member(user) -> None:
+    """Staff sign in like members: by a verified email address."""
+    EmailAddress.objects.update_or_create(
+        user=user,
+        email=user.email,
+        defaults={"verified": True, "primary": True},
+    )
+    member_for(user)

@@ -24,6 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from broadsheet.comments.context import article_comments
 from broadsheet.newsroom import selectors
 from broadsheet.newsroom.blocks import ArticleBodyBlock, TakeawayBlock
 
@@ -33,7 +34,7 @@ RESERVED_SLUGS = frozenset(
     "admin django-admin static media tags authors latest search feeds feed "
     "sitemap sitemap.xml robots.txt accounts api offline saved privacy icons "
     "sw.js manifest.webmanifest documents csrf feed.xml feed.atom feed.json llms.txt "
-    "oembed cards share".split()
+    "oembed cards share members comments".split()
 )
 WORDS_PER_MINUTE = 230
 
@@ -195,6 +196,14 @@ class ArticlePage(Page):
     reading_minutes = models.PositiveSmallIntegerField(
         _("reading time (minutes)"), default=1, editable=False
     )
+    comments_open = models.BooleanField(
+        _("comments open"),
+        default=True,
+        help_text=_(
+            "Untick to close the conversation. Comments also close by themselves "
+            "some days after publication (BROADSHEET_COMMENTS_CLOSE_AFTER_DAYS)."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("standfirst"),
@@ -219,6 +228,7 @@ class ArticlePage(Page):
         ),
     ]
     promote_panels = Page.promote_panels + [FieldPanel("social_image")]
+    settings_panels = Page.settings_panels + [FieldPanel("comments_open")]
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),
         index.SearchField("body"),
@@ -284,6 +294,7 @@ class ArticlePage(Page):
             )
         context["authors"] = selectors.article_authors(self)
         context["tags"] = list(self.tags.all())
+        context["comments"] = article_comments(request, self)
         # Lazy: the template caches this rail under the content version, so
         # most requests never run its queries.
         context["related_articles"] = SimpleLazyObject(

@@ -19,7 +19,7 @@ QUERY_CEILINGS = {
     "tag": 8,
     "author": 8,
     "latest": 7,
-    "article": 13,
+    "article": 14,
 }
 HOME_LATEST_COUNT = 9
 SECTION_RAIL_COUNT = 4
@@ -38,9 +38,11 @@ def page_size() -> int:
 
 def article_cards() -> QuerySet:
     """Return live articles, newest first, with everything a card shows."""
+    from broadsheet.comments.selectors import with_comment_counts
+
     ArticlePage = _model("ArticlePage")
     ArticleAuthor = _model("ArticleAuthor")
-    return (
+    return with_comment_counts(
         ArticlePage.objects.live()
         .defer_streamfields()
         .select_related("section", "hero_image")

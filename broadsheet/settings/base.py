@@ -46,6 +46,11 @@ INSTALLED_APPS = [
     "broadsheet.pwa",
     "broadsheet.privacy",
     "broadsheet.distribution",
+    "broadsheet.accounts",
+    "broadsheet.comments",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -82,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -208,6 +214,11 @@ CONTENT_SECURITY_POLICY = {
 EMBED_PROVIDERS: list[dict] = []
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Argon2id first; older hashes are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (
@@ -217,6 +228,65 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
+
+# ACCOUNTS (django-allauth) AND COMMUNITY
+# ------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# One sign-in for readers and staff: the admin's own login page redirects here,
+# so two-factor authentication cannot be bypassed.
+LOGIN_URL = "account_login"
+WAGTAILADMIN_LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+SIGNUP_OPEN = env.env_bool("BROADSHEET_SIGNUP_OPEN", True)
+ACCOUNT_ADAPTER = "broadsheet.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "broadsheet.accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if BASE_URL.startswith("https://") else "http"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+# allauth's cache-based limiter, also used for comments and reports. With
+# several server processes set REDIS_URL so they share one count.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "10/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "comment": env.env_str(
+        "BROADSHEET_COMMENT_RATE", "4/m/user,30/h/user,10/m/ip,60/h/ip"
+    ),
+    "report": "10/h/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.env_str("BROADSHEET_SITE_NAME", "Broadsheet")
+COMMENTS = {
+    # Close an article's comments this many days after publication (0: never).
+    "CLOSE_AFTER_DAYS": env.env_int("BROADSHEET_COMMENTS_CLOSE_AFTER_DAYS", 30),
+    # A member's first N comments wait for a moderator (0: publish at once).
+    "HOLD_FIRST": env.env_int("BROADSHEET_COMMENTS_HOLD_FIRST", 1),
+    "EDIT_MINUTES": env.env_int("BROADSHEET_COMMENTS_EDIT_MINUTES", 15),
+    "MAX_LENGTH": env.env_int("BROADSHEET_COMMENTS_MAX_LENGTH", 5000),
+    "MAX_LINKS": env.env_int("BROADSHEET_COMMENTS_MAX_LINKS", 2),
+    # Seconds a person needs at least to write a comment; faster is a bot.
+    "MIN_FILL_SECONDS": env.env_int("BROADSHEET_COMMENTS_MIN_FILL_SECONDS", 3),
+    # Distinct members' reports that take a comment down until reviewed.
+    "REPORTS_TO_HOLD": env.env_int("BROADSHEET_COMMENTS_REPORTS_TO_HOLD", 3),
+    "NOTIFY_MODERATORS": env.env_bool("BROADSHEET_COMMENTS_NOTIFY_MODERATORS", True),
+}
 
 # READER PAGES
 # ------------------------------------------------------------------------------

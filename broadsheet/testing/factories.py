@@ -196,3 +196,33 @@ def make_article_with_embeds(publication: dict, *urls: str) -> ArticlePage:
     ]
     article.save_revision().publish()
     return article
+
+
+def make_member(
+    email: str = "reader@example.com",
+    password: str = "a long passphrase",
+    *,
+    display_name: str | None = None,
+    verified: bool = True,
+    notify_replies: bool = False,
+    superuser: bool = False,
+):
+    """Create a user with a member profile and (by default) a verified email."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from broadsheet.accounts.services import member_create
+
+    User = get_user_model()
+    username = email.split("@")[0]
+    if superuser:
+        user = User.objects.create_superuser(username, email, password)
+    else:
+        user = User.objects.create_user(username, email, password)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+    member_create(
+        user=user,
+        display_name=display_name or f"Member {username}",
+        notify_replies=notify_replies,
+    )
+    return user

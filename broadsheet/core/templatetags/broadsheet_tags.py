@@ -49,3 +49,25 @@ def responsive_image(
         alt,
         extra,
     )
+
+
+@register.inclusion_tag("components/form_token.html", takes_context=True)
+def form_token(context):
+    """The CSRF field of a form anyone may open.
+
+    Opening the form sets no cookie: the token is fetched when someone starts
+    to write (data-csrf-deferred, broadsheet.js). Someone who already has a
+    token, or came back through the no-JavaScript "continue" link, gets it
+    in the page.
+    """
+    from django.conf import settings
+
+    request = context["request"]
+    issue_now = "csrf" in request.GET or settings.CSRF_COOKIE_NAME in request.COOKIES
+    query = request.GET.copy()
+    query["csrf"] = "1"
+    return {
+        "issue_now": issue_now,
+        "csrf_token": context.get("csrf_token"),
+        "continue_url": f"{request.path}?{query.urlencode()}",
+    }

@@ -71,7 +71,7 @@ def test_admin_pages_carry_headers_with_the_admin_policy(
 ):
     editor = django_user_model.objects.create_superuser("ed", "ed@example.com", "pw")
     client = Client()
-    login = client.get("/admin/login/")
+    login = client.get("/accounts/login/")
     assert_security_headers(login)
     client.force_login(editor)
     for url in ("/admin/", f"/admin/pages/{publication['home'].pk}/"):
@@ -102,17 +102,15 @@ def test_member_cookies_are_httponly_samesite_and_secure_over_https(
     django_user_model, settings
 ):
     settings.SESSION_COOKIE_SECURE = True
-    django_user_model.objects.create_user(
-        "reader", "r@example.com", "a long passphrase"
-    )
+    factories.make_member("r@example.com", "a long passphrase")
     client = Client()
     token_response = client.get("/csrf/")
     assert token_response["Cache-Control"] == "no-store, private"
     token = token_response.json()["token"]
     response = client.post(
-        "/admin/login/",
+        "/accounts/login/",
         {
-            "username": "reader",
+            "login": "r@example.com",
             "password": "a long passphrase",
             "csrfmiddlewaretoken": token,
         },
@@ -145,11 +143,21 @@ def test_hsts_header_on_secure_requests(client, publication, settings):
     assert "Strict-Transport-Security" not in client.get("/")  # never over plain http
 
 
-def test_sign_in_page_sets_no_cookie_until_the_form_is_used(client):
-    page = client.get("/admin/login/")
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+)
+def test_sign_in_pages_set_no_cookie_until_the_form_is_used(client, path):
+    page = client.get(path)
     assert page.status_code == 200
     assert not page.cookies
     assert b"data-csrf-deferred" in page.content
-    with_token = client.get("/admin/login/?csrf=1")  # the no-JavaScript path
+    with_token = client.get(path + "?csrf=1")  # the no-JavaScript path
     assert "csrftoken" in with_token.cookies
     assert b'name="csrfmiddlewaretoken" value="' in with_token.content
+
+
+def test_the_admin_sign_in_is_the_member_sign_in(client):
+    response = client.get("/admin/login/?next=/admin/pages/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/pages/"
+    assert client.get("/admin/")["Location"].startswith("/accounts/login/")

@@ -1,6 +1,7 @@
 """The demo publication: complete, original, deterministic and safe to reload."""
 
 import pytest
+from allauth.account.models import EmailAddress
 
 from broadsheet.demo import services
 from broadsheet.demo.bodytext import inline_html, parse_body
@@ -90,11 +91,13 @@ def test_a_deleted_demo_article_is_restored_but_nothing_else_changes():
 
 def test_admin_user_is_created_once_with_a_random_password(tmp_path):
     password_file = tmp_path / "pw"
-    username, password = services.ensure_admin_user(password_file)
-    assert username == "admin" and len(password) >= 12
+    email, password = services.ensure_admin_user(password_file)
+    assert email == "admin@example.com" and len(password) >= 12
     assert password_file.read_text() == password
     again = services.ensure_admin_user(password_file)
-    assert again == (username, password)
+    assert again == (email, password)
+    # Staff sign in like members, so the address is verified.
+    assert EmailAddress.objects.get(email=email).verified
 
 
 def test_body_text_parser_understands_every_block():

@@ -354,6 +354,33 @@
     });
   }
 
+  /* ---- comments: reply in place ------------------------------------------ */
+
+  // Without JavaScript "Reply" opens a page with its own form; with it, the
+  // article's comment form moves under the comment being answered.
+  function setupCommentReplies(form) {
+    var home = form.parentNode;
+    var anchor = form.nextSibling;
+    var replyTo = form.querySelector("input[name=reply_to]");
+    var cancel = form.querySelector("[data-reply-cancel]");
+    var text = form.querySelector("textarea");
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("[data-reply-to]") : null;
+      if (!link) return;
+      event.preventDefault();
+      replyTo.value = link.getAttribute("data-reply-to");
+      link.closest(".comment__inner").appendChild(form);
+      cancel.hidden = false;
+      text.focus();
+    });
+    cancel.addEventListener("click", function () {
+      replyTo.value = "";
+      home.insertBefore(form, anchor);
+      cancel.hidden = true;
+      text.focus();
+    });
+  }
+
   function setupForget(section) {
     section.hidden = false;
     section.querySelector("[data-forget-all]").addEventListener("click", function () {
@@ -454,6 +481,7 @@
   if (savedList) renderSavedList(savedList);
   Array.prototype.forEach.call(document.querySelectorAll("[data-csrf-deferred]"), setupDeferredCsrf);
   Array.prototype.forEach.call(document.querySelectorAll(".share"), setupShare);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-comment-form]"), setupCommentReplies);
   Array.prototype.forEach.call(document.querySelectorAll("[data-mastodon-share]"), setupMastodon);
   var forgetSection = document.querySelector("[data-forget]");
   if (forgetSection) setupForget(forgetSection);

@@ -14,8 +14,8 @@ class Command(BaseCommand):
             f"{report.created_sections} sections and {report.created_authors} authors "
             f"created; {report.existing_articles} articles already there."
         )
-        username, password = services.ensure_admin_user(
+        email, password = services.ensure_admin_user(
             settings.DATA_DIR / "demo-admin-password"
         )
-        self.stdout.write(f"ADMIN_USERNAME={username}")
+        self.stdout.write(f"ADMIN_EMAIL={email}")
         self.stdout.write(f"ADMIN_PASSWORD={password or '(changed by you)'}")

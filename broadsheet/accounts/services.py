@@ -1,0 +1,116 @@
+"""Members: create, change, ban, and delete with everything personal."""
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from broadsheet.accounts import names
+from broadsheet.accounts.models import Member
+from broadsheet.core.text import without_bidi_controls
+
+
+class NameTaken(Exception):
+    pass
+
+
+def display_name_problem(raw: str, *, member: Member | None = None) -> str:
+    """Return the normalised name or raise ValidationError / NameTaken."""
+    name = names.validate_display_name(raw)
+    taken = Member.objects.filter(name_key=names.lookalike_key(name))
+    if member is not None:
+        taken = taken.exclude(pk=member.pk)
+    if taken.exists():
+        raise NameTaken(_("That name, or one that looks like it, is taken."))
+    return name
+
+
+def _unique_handle(name: str, *, member: Member | None = None) -> str:
+    from anyascii import anyascii
+
+    base = slugify(anyascii(name))[:50] or "member"
+    handle, n = base, 1
+    others = Member.objects.exclude(pk=member.pk) if member else Member.objects
+    while others.filter(handle=handle).exists():
+        n += 1
+        handle = f"{base}-{n}"
+    return handle
+
+
+@transaction.atomic
+def member_create(*, user, display_name: str, notify_replies: bool = False) -> Member:
+    name = display_name_problem(display_name)
+    return Member.objects.create(
+        user=user,
+        display_name=name,
+        name_key=names.lookalike_key(name),
+        handle=_unique_handle(name),
+        notify_replies=notify_replies,
+    )
+
+
+def member_for(user) -> Member:
+    """Return the user's member profile, making one for staff created elsewhere."""
+    member = Member.objects.filter(user=user).first()
+    if member is not None:
+        return member
+    base = user.get_full_name() or user.get_username() or "Member"
+    candidate, n = base, 1
+    while True:
+        try:
+            return member_create(user=user, display_name=candidate)
+        except (NameTaken, names.ValidationError):
+            n += 1
+            candidate = f"{base} {n}" if n < 50 else f"Member {user.pk}"
+
+
+@transaction.atomic
+def member_update(
+    *, member: Member, display_name: str, bio: str, website: str, notify_replies: bool
+) -> Member:
+    name = display_name_problem(display_name, member=member)
+    if name != member.display_name:
+        member.display_name = name
+        member.name_key = names.lookalike_key(name)
+        member.handle = _unique_handle(name, member=member)
+    member.bio = without_bidi_controls(bio).strip()
+    member.website = website
+    member.notify_replies = notify_replies
+    member.save()
+    _content_changed()  # the name shows beside published comments
+    return member
+
+
+def _content_changed() -> None:
+    from broadsheet.core.caching import mark_content_changed
+
+    transaction.on_commit(mark_content_changed)
+
+
+def member_ban(*, user, reason: str) -> None:
+    member = member_for(user)
+    member.banned_at = timezone.now()
+    member.ban_reason = reason[:200]
+    member.save(update_fields=["banned_at", "ban_reason"])
+
+
+def member_unban(*, user) -> None:
+    Member.objects.filter(user=user).update(banned_at=None, ban_reason="")
+
+
+@transaction.atomic
+def account_delete(*, user) -> None:
+    """Delete the account and everything personal in it.
+
+    Comments go with it, except those others replied to, which stay as
+    anonymous "deleted" placeholders so the replies still make sense. The
+    profile, email addresses and two-factor devices are deleted.
+    """
+    from broadsheet.comments.services import comments_remove_for_author
+
+    comments_remove_for_author(user)
+    EmailAddress.objects.filter(user=user).delete()
+    # Cascades to the profile and two-factor devices. Sessions elsewhere name
+    # a user id that no longer exists, so they are signed out on next use.
+    user.delete()

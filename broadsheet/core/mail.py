@@ -1,0 +1,57 @@
+"""Outgoing mail: rendered in the request, delivered by the background worker."""
+
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+
+def send_later(message: EmailMessage) -> None:
+    """Queue a rendered message for the worker once the transaction commits."""
+    from broadsheet.core.tasks import deliver_email
+
+    payload = {
+        "subject": message.subject,
+        "body": message.body,
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "reply_to": list(message.reply_to),
+        "headers": dict(message.extra_headers),
+        "html": next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            None,
+        ),
+    }
+    transaction.on_commit(lambda: deliver_email.enqueue(payload))
+
+
+def render_message(
+    template_prefix: str, context: dict, *, to: list[str], subject: str
+) -> EmailMultiAlternatives:
+    """Build a message from ``<prefix>.txt`` and ``<prefix>.html`` templates."""
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string(f"{template_prefix}.txt", context),
+        to=to,
+    )
+    message.attach_alternative(
+        render_to_string(f"{template_prefix}.html", context), "text/html"
+    )
+    return message
+
+
+def build_message(payload: dict) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=payload["subject"],
+        body=payload["body"],
+        from_email=payload["from_email"],
+        to=payload["to"],
+        reply_to=payload.get("reply_to") or None,
+        headers=payload.get("headers") or None,
+    )
+    if payload.get("html"):
+        message.attach_alternative(payload["html"], "text/html")
+    return message
