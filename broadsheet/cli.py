@@ -169,7 +169,9 @@ def demo(argv: list[str]) -> int:
     print(
         f"\nThe demo is ready.\n  Site:  {base}/\n  Admin: {base}/admin/"
         f"  (log in with ADMIN_EMAIL / ADMIN_PASSWORD above)\n"
-        f"  Mail sent by the site is saved in {settings.EMAIL_FILE_PATH}\n",
+        f"  Comments awaiting moderation: {base}/admin/comments/\n"
+        f"  Mail sent by the site (sign-up links, notifications) is saved as\n"
+        f"  files in {settings.EMAIL_FILE_PATH}\n",
         flush=True,
     )
     if args.no_serve:

@@ -12,7 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
+from broadsheet.comments.services import comment_post
 from broadsheet.testing import factories
 
 VNU_JAR = os.environ.get(
@@ -50,6 +52,16 @@ def test_reader_pages_are_valid_html(client, publication, settings, tmp_path, ch
         "https://social.example.com/p/1",
     )
     settings.LISTING_PAGE_SIZE = 2
+    settings.COMMENTS = {**settings.COMMENTS, "HOLD_FIRST": 0}
+    ada = factories.make_member("ada@example.com", display_name="Ada")
+    root = comment_post(
+        author=ada, article=article, text="A *first* [link](https://a.example)"
+    )
+    comment_post(
+        author=ada, article=article, text="> quoted\n\n- a\n- b", reply_to=root
+    )
+    member = Client()
+    member.force_login(factories.make_member("nia@example.com", display_name="Nia"))
     pages = {
         "home": "/",
         "article": article.url,
@@ -64,11 +76,30 @@ def test_reader_pages_are_valid_html(client, publication, settings, tmp_path, ch
         "choices": "/privacy/choices/",
         "not-found": "/no-such-page/",
         "mastodon": f"/share/mastodon/?page={article.pk}&instance=not+a+server",
+        "login": "/accounts/login/",
+        "signup": "/accounts/signup/",
+        "password-reset": "/accounts/password/reset/",
+        "member-page": "/members/ada/",
+    }
+    member_pages = {
+        "member-article": article.url,
+        "profile": "/accounts/profile/",
+        "delete-account": "/accounts/delete/",
+        "reply": f"/comments/{root.pk}/reply/",
+        "report": f"/comments/{root.pk}/report/",
+        "comment-error": None,
+        "two-factor": "/accounts/2fa/",
+        "emails": "/accounts/email/",
     }
     files = []
-    for name, url in pages.items():
+    for name, url in [*pages.items(), *member_pages.items()]:
+        visitor = client if name in pages else member
+        if url is None:  # a refused comment: the form again, with the message
+            response = visitor.post(f"/comments/post/{article.pk}/", {"text": ""})
+        else:
+            response = visitor.get(url)
         path = tmp_path / f"{name}.html"
-        path.write_bytes(client.get(url).content)
+        path.write_bytes(response.content)
         files.append(str(path))
     result = subprocess.run(
         [*checker, *files], capture_output=True, text=True, timeout=120

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from broadsheet.accounts import names, services
 from broadsheet.accounts.models import Member
+from broadsheet.core.text import without_bidi_controls
 
 
 def _clean_display_name(value: str, member: Member | None = None) -> str:
@@ -59,6 +60,13 @@ class ProfileForm(forms.ModelForm):
 
     def clean_website(self):
         url = self.cleaned_data["website"]
+        if without_bidi_controls(url) != url or not url.isprintable():
+            raise ValidationError(
+                _(
+                    "Web addresses cannot contain invisible or "
+                    "direction-changing characters."
+                )
+            )
         if url and not url.lower().startswith(("https://", "http://")):
             raise ValidationError(_("Use a web address starting with https://."))
         return url

@@ -69,6 +69,8 @@ def member_for(user) -> Member:
 def member_update(
     *, member: Member, display_name: str, bio: str, website: str, notify_replies: bool
 ) -> Member:
+    # Read the stored row: a bound ModelForm has already changed ``member``.
+    member = Member.objects.select_for_update().get(pk=member.pk)
     name = display_name_problem(display_name, member=member)
     if name != member.display_name:
         member.display_name = name

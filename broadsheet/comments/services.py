@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from broadsheet.comments import policy
 from broadsheet.comments.models import Comment, Report
-from broadsheet.comments.rendering import render_comment
+from broadsheet.comments.rendering import count_links, render_comment
 from broadsheet.core.text import without_bidi_controls
 
 DUPLICATE_WINDOW_HOURS = 24
@@ -48,12 +48,14 @@ def _checked_text(text: str) -> tuple[str, str]:
             _("Comments can be at most %(max)d characters; this one has %(n)d.")
             % {"max": max_length, "n": len(text)}
         )
+    html = render_comment(text)
     max_links = policy.setting("MAX_LINKS")
-    if len(_URL.findall(text)) > max_links:
+    # Count both: bare addresses people can copy, and links the Markdown made
+    # (mailto: and entity-encoded schemes never show "https://" in the text).
+    if max(len(_URL.findall(text)), count_links(html)) > max_links:
         raise CommentRefused(
             _("A comment can contain at most %(max)d links.") % {"max": max_links}
         )
-    html = render_comment(text)
     return text, html
 
 

@@ -29,6 +29,7 @@ from broadsheet.accounts.services import member_for
 from broadsheet.core.models import Branding
 from broadsheet.demo import artwork
 from broadsheet.demo.bodytext import parse_body
+from broadsheet.demo.community import load_community
 from broadsheet.newsroom.models import (
     ArticleAuthor,
     ArticlePage,
@@ -38,6 +39,7 @@ from broadsheet.newsroom.models import (
 )
 
 CONTENT_FILE = Path(__file__).parent / "content" / "articles.toml"
+COMMUNITY_FILE = Path(__file__).parent / "content" / "community.toml"
 ADMIN_USERNAME = "admin"
 ADMIN_EMAIL = "admin@example.com"
 
@@ -48,6 +50,7 @@ class DemoReport:
     created_sections: int = 0
     created_authors: int = 0
     existing_articles: int = 0
+    created_comments: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -71,6 +74,11 @@ def indexing_paused():
 
 def read_content() -> dict:
     with CONTENT_FILE.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def read_community() -> dict:
+    with COMMUNITY_FILE.open("rb") as handle:
         return tomllib.load(handle)
 
 
@@ -201,6 +209,7 @@ def _load_demo(*, now: datetime) -> DemoReport:
             continue
         create_article(home, spec, sections, authors, now=now)
         report.created_articles += 1
+    report.created_comments = load_community(read_community(), now=now)
     return report
 
 

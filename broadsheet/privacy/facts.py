@@ -24,7 +24,7 @@ def cookies() -> list[StoredItem]:
         StoredItem(
             name=settings.SESSION_COOKIE_NAME,
             where="cookie, this site only, HttpOnly, SameSite=Lax",
-            when="only after you log in",
+            when="only after you log in (or start to)",
             purpose="keeps you logged in",
         ),
         StoredItem(
@@ -77,3 +77,43 @@ def server_side() -> dict:
         "analytics": False,
         "email_via": "an SMTP server you configure" if settings.EMAIL_HOST else None,
     }
+
+
+@dataclass(frozen=True)
+class MemberData:
+    kept: list[str]
+    shown: list[str]
+    deletion: str
+
+
+def member_data() -> MemberData:
+    """What an account holds, what others see, and what deleting it does."""
+    comments = settings.COMMENTS
+    return MemberData(
+        kept=[
+            "your email address (to sign in, confirm it and reset your password)",
+            "your password, only as an Argon2 hash",
+            "your display name, and the bio and website you choose to add",
+            "your comments, and reports you make about comments",
+            "whether you want email when someone replies to you",
+            "two-factor authentication devices, if you turn it on",
+        ],
+        shown=[
+            "your display name, an avatar pattern drawn by this site from a "
+            "random number (no photo, no Gravatar), your bio and website",
+            "your published comments, on the article and on your profile page",
+        ],
+        deletion=(
+            "Delete your account from your account page at any time. Your "
+            "profile, email addresses, two-factor devices and comments are "
+            "erased. A comment that others replied to stays as “Comment "
+            "deleted”, without your name or words, so their replies still make "
+            "sense. Reports you made stay for moderators, without your name."
+        )
+        + (
+            f" Comments close {comments['CLOSE_AFTER_DAYS']} days after an "
+            "article is published."
+            if comments["CLOSE_AFTER_DAYS"]
+            else ""
+        ),
+    )

@@ -13,6 +13,7 @@ def policy(request):
             "browser_storage": facts.browser_storage(),
             "third_parties": facts.third_parties(),
             "server": facts.server_side(),
+            "member_data": facts.member_data(),
         },
     )
 

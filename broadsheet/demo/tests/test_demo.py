@@ -3,6 +3,8 @@
 import pytest
 from allauth.account.models import EmailAddress
 
+from broadsheet.accounts.models import Member
+from broadsheet.comments.models import Comment
 from broadsheet.demo import services
 from broadsheet.demo.bodytext import inline_html, parse_body
 from broadsheet.newsroom.models import ArticlePage, Author, HomePage, SectionPage
@@ -50,6 +52,20 @@ def test_loading_the_demo_builds_the_site(client):
     assert client.get(article.url).status_code == 200
     # Indexing was paused while loading, then rebuilt once.
     assert ArticlePage.objects.search(article.title.split()[0]).count() >= 1
+
+
+def test_the_demo_has_members_threads_and_one_comment_to_moderate(client):
+    report = services.load_demo()
+    assert report.created_comments == len(services.read_community()["comment"])
+    assert Member.objects.count() >= 4
+    published = Comment.objects.filter(status=Comment.Status.PUBLISHED)
+    assert published.filter(depth=2).exists()  # threads two replies deep
+    assert published.values("article").distinct().count() >= 3
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 1
+    threaded = published.filter(depth=2).first().article
+    page = client.get(threaded.url).content.decode()
+    assert page.count('class="comment"') >= 3
+    assert services.load_demo().created_comments == 0  # reloading adds none
 
 
 def test_reloading_the_demo_adds_nothing_and_keeps_edits():

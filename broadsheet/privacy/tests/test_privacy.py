@@ -17,13 +17,17 @@ def test_privacy_page_is_generated_from_the_configuration(
     assert "sets no cookies" in html
     assert settings.SESSION_COOKIE_NAME in html and settings.CSRF_COOKIE_NAME in html
     assert "YouTube" in html and "Vimeo" in html
-    assert "does not send mail to readers yet" in html
+    assert "mail is saved as files on the server" in html
+    assert "Argon2" in html and "no photo, no Gravatar" in html
+    assert "Comments close 30 days after an article is published." in html
 
     settings.EMBED_PROVIDERS = [factories.EXAMPLE_EMBED_PROVIDER]
     settings.EMAIL_HOST = "smtp.example.org"
+    settings.COMMENTS = {**settings.COMMENTS, "CLOSE_AFTER_DAYS": 0}
     html = client.get("/privacy/").content.decode()
     assert "Example Video" in html
     assert "sent through an SMTP server you configure" in html
+    assert "Comments close" not in html
 
 
 def test_privacy_choices_offer_allow_and_ask_equally(client, publication):

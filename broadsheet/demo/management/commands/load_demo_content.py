@@ -12,7 +12,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo content: {report.created_articles} articles, "
             f"{report.created_sections} sections and {report.created_authors} authors "
-            f"created; {report.existing_articles} articles already there."
+            f"created; {report.existing_articles} articles already there; "
+            f"{report.created_comments} demo comments created."
         )
         email, password = services.ensure_admin_user(
             settings.DATA_DIR / "demo-admin-password"
