@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from broadsheet.accounts import urls as accounts_urls
+from broadsheet.accounts.views import admin_login
 from broadsheet.comments import urls as comments_urls
 from broadsheet.core.views import csrf_token, serve_media
 from broadsheet.distribution import urls as distribution_urls
@@ -16,10 +16,7 @@ from broadsheet.pwa import urls as pwa_urls
 
 urlpatterns = [
     # Staff sign in where members do, so two-factor authentication applies.
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="account_login", query_string=True),
-    ),
+    path("admin/login/", admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

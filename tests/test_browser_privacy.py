@@ -36,7 +36,7 @@ def test_nothing_leaves_the_site_until_the_reader_chooses(
         ),
     )
     own = urlsplit(live_server.url).netloc
-    for path in ("/", embed_article.url, "/admin/login/"):
+    for path in ("/", embed_article.url, "/accounts/login/", "/accounts/signup/"):
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
     assert hosts(page.requests) == {own}
@@ -55,9 +55,9 @@ def test_nothing_leaves_the_site_until_the_reader_chooses(
     assert page.context.cookies() == []
 
     # Starting to sign in is a reader action: only then does a cookie appear.
-    page.goto(live_server.url + "/admin/login/")
+    page.goto(live_server.url + "/admin/login/")  # the member sign-in, for all
     assert page.context.cookies() == []
-    page.focus("input[name=username]")
+    page.focus("input[name=login]")
     page.wait_for_timeout(300)
     assert page.context.cookies() == []  # focus alone (or autofocus) is not an action
     page.keyboard.type("e")
@@ -130,16 +130,14 @@ def test_reader_pages_raise_no_csp_violations(reader, live_server, embed_article
 
 
 def test_editor_signs_in_with_the_deferred_token_and_the_admin_works(
-    reader, live_server, live_publication, django_user_model
+    reader, live_server, live_publication
 ):
-    django_user_model.objects.create_superuser(
-        "editor", "e@example.com", "a long passphrase"
-    )
+    factories.make_member("e@example.com", "a long passphrase", superuser=True)
     page = reader
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("input[name=username]", "editor")
+    page.goto(live_server.url + "/admin/")
+    page.fill("input[name=login]", "e@example.com")
     page.fill("input[name=password]", "a long passphrase")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(live_server.url + "/admin/")
     home = live_publication["home"]
     for path in (

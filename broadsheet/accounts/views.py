@@ -3,6 +3,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
@@ -12,6 +13,13 @@ from broadsheet.accounts.forms import DeleteAccountForm, ProfileForm
 from broadsheet.accounts.models import Member
 from broadsheet.comments.selectors import published_by
 from broadsheet.core.pagination import paginate
+
+
+def admin_login(request):
+    """Send the admin's sign-in to the member sign-in, back to the admin after."""
+    query = request.GET.copy()
+    query.setdefault("next", reverse("wagtailadmin_home"))
+    return redirect(f"{reverse('account_login')}?{query.urlencode()}")
 
 
 @login_required
@@ -70,3 +78,9 @@ def member_page(request, handle: str):
 @cache_control(public=True, max_age=365 * 24 * 60 * 60, immutable=True)
 def avatar(request, seed: str):
     return HttpResponse(avatar_svg(seed), content_type="image/svg+xml")
+
+
+def display_name(user) -> str:
+    """How allauth names a user in its messages ("Signed in as …")."""
+    member = getattr(user, "member", None)
+    return member.display_name if member else user.email or user.get_username()

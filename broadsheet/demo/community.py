@@ -22,7 +22,8 @@ def load_community(content: dict, *, now: datetime) -> int:
         article = articles.get(spec["article"])
         if article is None:
             continue
-        text = spec["text"].strip()
+        # The file wraps lines for reading; the comment is one paragraph.
+        text = " ".join(spec["text"].split())
         author = members[spec["author"]]
         comment = Comment.objects.filter(
             article=article, author=author, body=text

@@ -244,6 +244,7 @@ SIGNUP_OPEN = env.env_bool("BROADSHEET_SIGNUP_OPEN", True)
 ACCOUNT_ADAPTER = "broadsheet.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "broadsheet.accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_USER_DISPLAY = "broadsheet.accounts.views.display_name"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

@@ -175,3 +175,17 @@ def test_account_pages_use_the_site_layout(client):
         assert response.status_code == 200, path
         assert b'class="masthead"' in response.content, path
     assert project_settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+
+
+def test_an_admin_made_on_the_command_line_confirms_the_address_at_first_sign_in(
+    client, django_user_model, django_capture_on_commit_callbacks
+):
+    django_user_model.objects.create_superuser("boss", "boss@example.com", PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/login/", {"login": "boss@example.com", "password": PASSWORD}
+        )
+    assert response["Location"] == "/accounts/confirm-email/"
+    [message] = mail.outbox
+    assert message.to == ["boss@example.com"]
+    assert "/accounts/confirm-email/" in message.body

@@ -159,5 +159,7 @@ def test_sign_in_pages_set_no_cookie_until_the_form_is_used(client, path):
 def test_the_admin_sign_in_is_the_member_sign_in(client):
     response = client.get("/admin/login/?next=/admin/pages/")
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=/admin/pages/"
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Fpages%2F"
+    # Without a destination, staff still land in the admin after signing in.
+    assert client.get("/admin/login/")["Location"] == "/accounts/login/?next=%2Fadmin%2F"
     assert client.get("/admin/")["Location"].startswith("/accounts/login/")
