@@ -242,9 +242,17 @@ def test_saved_copies_follow_the_list_and_private_pages_are_never_kept(
     page.goto(live_server.url + article)
     page.click("[data-save-article]")
     wait_until_cached(page, "bs-saved", article)
-    saved = [entry for entry in cached(page) if entry.startswith("bs-saved ")]
-    assert any("/media/images/" in entry for entry in saved)  # its images too
-    assert any("/static/css/" in entry for entry in saved)  # and its stylesheet
+
+    def saved_assets():
+        saved = [entry for entry in cached(page) if entry.startswith("bs-saved ")]
+        images = any("/media/images/" in entry for entry in saved)
+        return images and any("/static/css/" in entry for entry in saved)
+
+    # The page is stored first, its images and stylesheet a moment later.
+    deadline = time.monotonic() + 5
+    while not saved_assets() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert saved_assets()
 
     page.goto(live_server.url + "/saved/")
     page.click("[data-saved-items] button")

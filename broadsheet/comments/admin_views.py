@@ -33,6 +33,7 @@ ACTIONS = [
     ("reject", _("Reject")),
     ("spam", _("Mark as spam")),
     ("ban", _("Ban author")),
+    ("unban", _("Lift ban")),
 ]
 
 

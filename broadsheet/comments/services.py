@@ -203,6 +203,8 @@ def comments_moderate(*, comments: Iterable[Comment], action: str, moderator) ->
         raise CommentRefused(_("You cannot moderate comments."), status=403)
     if action == "ban":
         return authors_ban(comments=comments, moderator=moderator)
+    if action == "unban":
+        return authors_unban(comments=comments)
     status = MODERATION_ACTIONS.get(action)
     if status is None:
         raise CommentRefused(_("Unknown moderation action."))
@@ -248,6 +250,16 @@ def authors_ban(*, comments: Iterable[Comment], moderator) -> int:
             moderated_at=timezone.now(),
             moderated_by=moderator,
         )
+    return len(authors)
+
+
+def authors_unban(*, comments: Iterable[Comment]) -> int:
+    """Let the comments' authors post again (their rejected comments stay so)."""
+    from broadsheet.accounts.services import member_unban
+
+    authors = {c.author for c in comments if c.author_id}
+    for author in authors:
+        member_unban(user=author)
     return len(authors)
 
 

@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from broadsheet.core import converters  # noqa: F401  (registers <id:…>)
 from broadsheet.distribution import views
 
 app_name = "distribution"
@@ -10,7 +11,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", views.sitemap, name="sitemap"),
-    path("cards/<int:pk>.png", views.social_card, name="social_card"),
+    path("cards/<id:pk>.png", views.social_card, name="social_card"),
     path("llms.txt", views.llms_txt, name="llms_txt"),
     path("oembed", views.oembed, name="oembed"),
     path("share/mastodon/", views.share_mastodon, name="share_mastodon"),

@@ -170,3 +170,18 @@ def test_comment_counts_show_on_cards(client, publication, settings):
     comment_post(author=ada, article=article, text="Two")
     home = client.get("/").content.decode()
     assert f'href="{article.url}#comments">2 comments</a>' in home
+
+
+def test_readers_can_sort_oldest_or_newest_first(client, article, settings):
+    settings.COMMENTS = {**settings.COMMENTS, "HOLD_FIRST": 0}
+    ada = factories.make_member("ada@example.com")
+    comment_post(author=ada, article=article, text="Earlier remark")
+    comment_post(author=ada, article=article, text="Later remark")
+
+    def order(query):
+        page = client.get(article.url + query).content.decode()
+        return page.index("Earlier remark") < page.index("Later remark")
+
+    assert order("") and order("?comments=oldest")
+    assert not order("?comments=newest")
+    assert order("?comments=<script>")  # anything else: the default

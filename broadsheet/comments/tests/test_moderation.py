@@ -79,6 +79,8 @@ def test_bulk_and_single_actions(admin, held, django_capture_on_commit_callbacks
 
     admin.post("/admin/comments/", {"single": f"{second.pk}:ban"})
     assert Member.objects.get(user=second.author).is_banned
+    admin.post("/admin/comments/", {"single": f"{second.pk}:unban"})
+    assert not Member.objects.get(user=second.author).is_banned
 
     nothing = admin.post("/admin/comments/", {"action": "approve"}, follow=True)
     assert "Select at least one comment." in nothing.content.decode()

@@ -140,7 +140,7 @@ def test_commenting_too_fast_answers_429_and_keeps_the_text(article, settings):
     assert Comment.objects.count() == 4
 
 
-def test_sign_up_and_sign_in_are_rate_limited_with_429(client):
+def test_sign_up_sign_in_and_reset_are_rate_limited(client):
     for n in range(10):
         client.post("/accounts/signup/", {"email": f"bot{n}@example.com"})
     response = client.post("/accounts/signup/", {"email": "bot@example.com"})
@@ -156,6 +156,13 @@ def test_sign_up_and_sign_in_are_rate_limited_with_429(client):
     ]
     last = attempts[-1].content.decode()
     assert "Too many failed login attempts" in last
+
+    resets = [
+        client.post("/accounts/password/reset/", {"email": "target@example.com"})
+        for _ in range(6)
+    ]
+    assert [r.status_code for r in resets] == [302] * 5 + [429]
+    assert "Too many attempts" in resets[-1].content.decode()
 
 
 def test_the_bot_traps_refuse_with_a_message(article, settings):
@@ -237,3 +244,11 @@ def test_only_moderators_reach_the_moderation_queue(article, adas_comment):
     assert response.status_code == 302
     adas_comment.refresh_from_db()
     assert adas_comment.status == Comment.Status.PUBLISHED
+
+
+def test_absurd_ids_in_addresses_are_not_found(article):
+    client = signed_in()
+    huge = "9" * 30
+    assert client.post(f"/comments/post/{huge}/", {"text": "x"}).status_code == 404
+    for action in ("reply", "edit", "delete", "report"):
+        assert client.get(f"/comments/{huge}/{action}/").status_code == 404

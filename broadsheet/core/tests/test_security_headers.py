@@ -161,5 +161,7 @@ def test_the_admin_sign_in_is_the_member_sign_in(client):
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Fpages%2F"
     # Without a destination, staff still land in the admin after signing in.
-    assert client.get("/admin/login/")["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    assert (
+        client.get("/admin/login/")["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    )
     assert client.get("/admin/")["Location"].startswith("/accounts/login/")
