@@ -15,7 +15,7 @@ def send_reply_notification(comment_id: int) -> None:
     """Tell a member someone answered them, if they asked to be told."""
     with transaction.atomic():
         comment = (
-            Comment.objects.select_for_update()
+            Comment.objects.select_for_update(of=("self",))
             .select_related("article", "author__member", "reply_to__author__member")
             .filter(
                 pk=comment_id,
