@@ -10,6 +10,7 @@ from broadsheet.accounts.views import admin_login
 from broadsheet.comments import urls as comments_urls
 from broadsheet.core.views import csrf_token, serve_media
 from broadsheet.distribution import urls as distribution_urls
+from broadsheet.newsletter import urls as newsletter_urls
 from broadsheet.newsroom import urls as newsroom_urls
 from broadsheet.privacy import urls as privacy_urls
 from broadsheet.pwa import urls as pwa_urls
@@ -30,6 +31,7 @@ urlpatterns += [
     path("", include(accounts_urls)),
     path("accounts/", include("allauth.urls")),
     path("", include(comments_urls)),
+    path("", include(newsletter_urls)),
     path("", include(newsroom_urls)),
     path("", include(distribution_urls)),
     path("", include(pwa_urls)),

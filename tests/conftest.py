@@ -4,14 +4,8 @@ Without chromium the browser tests are skipped with a message, except under
 CI (CI=true), where a missing browser is a failure.
 """
 
-import email
-import email.policy
-import logging
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -78,64 +72,3 @@ def reader(browser):
     page = recording_page(browser)
     yield page
     page.context.close()
-
-
-class SMTPMailbox:
-    """What a real SMTP server received: parsed messages, in arrival order."""
-
-    def __init__(self):
-        self.messages = []  # email.message.EmailMessage, policy=default
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(
-            envelope.content, policy=email.policy.default
-        )
-        message.envelope_to = list(envelope.rcpt_tos)
-        with self._lock:
-            self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, predicate, timeout: float = 10.0):
-        """Return the first message for which ``predicate`` is true, polling."""
-        deadline = time.monotonic() + timeout
-        while True:
-            with self._lock:
-                found = [m for m in self.messages if predicate(m)]
-            if found:
-                return found[0]
-            if time.monotonic() >= deadline:
-                got = [(m["To"], m["Subject"]) for m in self.messages]
-                raise AssertionError(f"no such message within {timeout}s; got {got}")
-            time.sleep(0.1)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on loopback, with Django's mail pointed at it."""
-    from aiosmtpd.controller import Controller
-
-    # aiosmtpd logs every SMTP command at INFO: keep failure reports readable.
-    logger = logging.getLogger("mail.log")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    mailbox = SMTPMailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    mailbox.port = controller.port
-    yield mailbox
-    controller.stop()
-    logger.setLevel(level)

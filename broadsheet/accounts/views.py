@@ -13,6 +13,7 @@ from broadsheet.accounts.forms import DeleteAccountForm, ProfileForm
 from broadsheet.accounts.models import Member
 from broadsheet.comments.selectors import published_by
 from broadsheet.core.pagination import paginate
+from broadsheet.newsletter.selectors import newsletter_choices
 
 
 def admin_login(request):
@@ -42,7 +43,11 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"member": member, "form": form},
+        {
+            "member": member,
+            "form": form,
+            "newsletter_form": newsletter_choices(request.user),
+        },
         status=400 if form.errors else 200,
     )
 

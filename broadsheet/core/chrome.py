@@ -63,4 +63,19 @@ def build_chrome(site) -> dict:
         ],
         "latest_url": reverse("newsroom:latest"),
         "authors_url": reverse("newsroom:author_index"),
+        "newsletters": newsletters_on_offer(),
     }
+
+
+def newsletters_on_offer() -> list[dict]:
+    from broadsheet.newsletter.models import Newsletter
+
+    return [
+        {
+            "pk": n.pk,
+            "name": n.name,
+            "description": n.description,
+            "is_default": n.is_default,
+        }
+        for n in Newsletter.objects.filter(is_active=True)
+    ]

@@ -18,6 +18,13 @@ def tick() -> None:
     # Publishes pages and snippets whose go-live time has passed, and
     # unpublishes those whose expiry has passed (Wagtail's own command).
     call_command("publish_scheduled", verbosity=0)
+    # Newsletters: compose upcoming issues, queue those that are due, and
+    # restart sending that a crashed or restarted worker left unfinished.
+    from broadsheet.newsletter import compose, delivery
+
+    compose.compose_due_issues()
+    delivery.send_due_issues()
+    delivery.resume_stalled()
 
 
 def run_forever(interval: int) -> None:

@@ -7,9 +7,10 @@ from wagtail.models import Page, Site
 
 def _reader_visible_types():
     from broadsheet.core.models import Branding
+    from broadsheet.newsletter.models import Issue, Newsletter
     from broadsheet.newsroom.models import Author
 
-    return (Page, AbstractImage, Site, Branding, Author)
+    return (Page, AbstractImage, Site, Branding, Author, Newsletter, Issue)
 
 
 def _on_change(sender, instance, **kwargs):

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "broadsheet.distribution",
     "broadsheet.accounts",
     "broadsheet.comments",
+    "broadsheet.newsletter",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -271,6 +272,7 @@ ACCOUNT_RATE_LIMITS = {
         "BROADSHEET_COMMENT_RATE", "4/m/user,30/h/user,10/m/ip,60/h/ip"
     ),
     "report": "10/h/user",
+    "newsletter": "5/m/ip,30/h/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.env_str("BROADSHEET_SITE_NAME", "Broadsheet")
@@ -288,6 +290,25 @@ COMMENTS = {
     "REPORTS_TO_HOLD": env.env_int("BROADSHEET_COMMENTS_REPORTS_TO_HOLD", 3),
     "NOTIFY_MODERATORS": env.env_bool("BROADSHEET_COMMENTS_NOTIFY_MODERATORS", True),
 }
+
+# NEWSLETTERS
+# ------------------------------------------------------------------------------
+NEWSLETTER = {
+    # Deliveries a worker claims at a time, and how long it may hold them
+    # before another worker (or the same one after a restart) takes over.
+    "BATCH_SIZE": env.env_int("BROADSHEET_NEWSLETTER_BATCH", 100),
+    "LEASE_SECONDS": env.env_int("BROADSHEET_NEWSLETTER_LEASE_SECONDS", 60),
+    # Messages per second per worker (0: as fast as the mail server takes them).
+    "RATE_PER_SECOND": env.env_int("BROADSHEET_NEWSLETTER_RATE", 0),
+    # First retry after a temporary failure; doubles each time, six tries.
+    "RETRY_SECONDS": env.env_int("BROADSHEET_NEWSLETTER_RETRY_SECONDS", 60),
+}
+# The mailto: half of List-Unsubscribe. Route this mailbox to
+# `broadsheet newsletter_unsubscribe_mail` (see README).
+NEWSLETTER_UNSUBSCRIBE_MAILBOX = env.env_str(
+    "BROADSHEET_UNSUBSCRIBE_MAILBOX",
+    "unsubscribe@" + DEFAULT_FROM_EMAIL.rpartition("@")[2],
+)
 
 # READER PAGES
 # ------------------------------------------------------------------------------

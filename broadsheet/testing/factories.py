@@ -226,3 +226,40 @@ def make_member(
         notify_replies=notify_replies,
     )
     return user
+
+
+def make_newsletter(slug: str = "daily", **fields):
+    """The daily digest (or another newsletter), as the data migration makes it."""
+    import datetime
+
+    from broadsheet.newsletter.models import Newsletter
+
+    defaults = {
+        "name": "Daily briefing" if slug == "daily" else slug.title(),
+        "description": "The day's stories with their key takeaways.",
+        "sender_name": "The newsroom",
+        "sender_email": "news@example.com",
+        "send_time": datetime.time(7, 0),
+        "time_zone": "UTC",
+        "days": "0,1,2,3,4,5,6",
+        "is_default": slug == "daily",
+        **fields,
+    }
+    return Newsletter.objects.update_or_create(slug=slug, defaults=defaults)[0]
+
+
+def make_subscriber(email: str, *newsletters, status: str = "active"):
+    from django.utils import timezone
+
+    from broadsheet.newsletter.models import Subscriber, Subscription
+
+    subscriber = Subscriber.objects.create(
+        email=email,
+        email_key=email.casefold(),
+        status=status,
+        confirmed_at=timezone.now() if status == "active" else None,
+    )
+    Subscription.objects.bulk_create(
+        Subscription(subscriber=subscriber, newsletter=n) for n in newsletters
+    )
+    return subscriber

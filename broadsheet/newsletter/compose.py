@@ -1,0 +1,90 @@
+"""Composing issues: which articles go in, and when each newsletter is due."""
+
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from broadsheet.newsletter.models import Issue, Newsletter
+
+MAX_ARTICLES = 20
+# Issues are composed this long before they go out, so editors can review.
+COMPOSE_AHEAD = timedelta(hours=2)
+
+
+def next_slot(newsletter: Newsletter, after: datetime) -> datetime:
+    """Return the first send time strictly after ``after`` (aware, UTC)."""
+    zone = zoneinfo.ZoneInfo(newsletter.time_zone)
+    local = after.astimezone(zone)
+    for offset in range(8):
+        day = (local + timedelta(days=offset)).date()
+        if day.weekday() not in newsletter.weekdays:
+            continue
+        slot = datetime.combine(day, newsletter.send_time, tzinfo=zone)
+        if slot > local:
+            return slot.astimezone(UTC)
+    raise ValueError(f"{newsletter} has no sending days")
+
+
+def issue_articles(issue: Issue) -> list:
+    from broadsheet.newsroom.selectors import article_cards
+
+    by_pk = {a.pk: a for a in article_cards().filter(pk__in=issue.article_ids)}
+    return [by_pk[pk] for pk in issue.article_ids if pk in by_pk]
+
+
+def articles_since(since: datetime, until: datetime) -> list[int]:
+    from broadsheet.newsroom.selectors import article_cards
+
+    return list(
+        article_cards()
+        .filter(first_published_at__gt=since, first_published_at__lte=until)
+        .values_list("pk", flat=True)[:MAX_ARTICLES]
+    )
+
+
+def covered_until(newsletter: Newsletter, slot: datetime) -> datetime:
+    """Where the issue for ``slot`` starts: the end of the previous one."""
+    previous = (
+        newsletter.issues.filter(scheduled_for__lt=slot)
+        .exclude(status=Issue.Status.SKIPPED)
+        .order_by("-scheduled_for")
+        .first()
+    )
+    if previous is not None:
+        return previous.scheduled_for
+    return slot - timedelta(days=newsletter.lookback_days)
+
+
+def compose_issue(newsletter: Newsletter, slot: datetime) -> Issue:
+    """Create the issue for this slot (once), scheduled, or skipped if empty."""
+    since = covered_until(newsletter, slot)
+    article_ids = articles_since(since, slot)
+    local = slot.astimezone(zoneinfo.ZoneInfo(newsletter.time_zone))
+    try:
+        with transaction.atomic():
+            return Issue.objects.create(
+                newsletter=newsletter,
+                subject=f"{newsletter.name}, {format_date(local, 'l j F')}",
+                article_ids=article_ids,
+                scheduled_for=slot,
+                covers_from=since,
+                status=Issue.Status.SCHEDULED if article_ids else Issue.Status.SKIPPED,
+            )
+    except IntegrityError:  # another scheduler composed it first
+        return Issue.objects.get(newsletter=newsletter, scheduled_for=slot)
+
+
+def compose_due_issues(now: datetime | None = None) -> list[Issue]:
+    """Compose every active newsletter's next issue once it is close enough."""
+    now = now or timezone.now()
+    composed = []
+    for newsletter in Newsletter.objects.filter(is_active=True):
+        slot = next_slot(newsletter, now - timedelta(seconds=1))
+        if slot - now > COMPOSE_AHEAD:
+            continue
+        if not newsletter.issues.filter(scheduled_for=slot).exists():
+            composed.append(compose_issue(newsletter, slot))
+    return composed

@@ -1,0 +1,110 @@
+"""Newsletter mail: the confirmation request and each issue's message.
+
+An issue is rendered once; each recipient's copy only swaps in their own
+links, so sending 100,000 copies renders no template 100,000 times.
+"""
+
+from dataclasses import dataclass
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from broadsheet.core.mail import render_message
+from broadsheet.newsletter import tokens
+from broadsheet.newsletter.models import Issue, Subscriber
+
+UNSUBSCRIBE = "%%UNSUBSCRIBE_URL%%"
+MANAGE = "%%MANAGE_URL%%"
+
+
+def absolute(path: str) -> str:
+    return settings.BASE_URL + path
+
+
+def unsubscribe_url(subscriber: Subscriber, newsletter) -> str:
+    path = reverse("newsletter:unsubscribe", args=[subscriber.token])
+    return absolute(f"{path}?n={newsletter.slug}")
+
+
+def manage_url(subscriber: Subscriber) -> str:
+    return absolute(reverse("newsletter:manage", args=[subscriber.token]))
+
+
+def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
+    key = tokens.confirmation_key(subscriber)
+    context = {
+        "subscriber": subscriber,
+        "confirm_url": absolute(reverse("newsletter:confirm", args=[key])),
+        "newsletters": list(subscriber.newsletters.all()),
+        "hours": tokens.CONFIRM_MAX_AGE // 3600,
+    }
+    return render_message(
+        "newsletter/email/confirm",
+        context,
+        to=[subscriber.email],
+        subject="Confirm your newsletter subscription",
+    )
+
+
+@dataclass
+class RenderedIssue:
+    subject: str
+    text: str
+    html: str
+    from_email: str
+    newsletter_slug: str
+    mail_domain: str
+
+
+def render_issue(issue: Issue) -> RenderedIssue:
+    from broadsheet.newsletter.compose import issue_articles
+
+    context = {
+        "issue": issue,
+        "newsletter": issue.newsletter,
+        "articles": issue_articles(issue),
+        "base_url": settings.BASE_URL,
+        "web_url": absolute(issue.get_absolute_url()),
+        "unsubscribe_url": UNSUBSCRIBE,
+        "manage_url": MANAGE,
+    }
+    address = issue.newsletter.sender_email or settings.DEFAULT_FROM_EMAIL
+    return RenderedIssue(
+        subject=issue.subject,
+        text=render_to_string("newsletter/email/issue.txt", context),
+        html=render_to_string("newsletter/email/issue.html", context),
+        from_email=issue.newsletter.from_email,
+        newsletter_slug=issue.newsletter.slug,
+        mail_domain=address.rpartition("@")[2] or "localhost",
+    )
+
+
+def issue_message(
+    rendered: RenderedIssue, *, email: str, token: str
+) -> EmailMultiAlternatives:
+    """One recipient's copy, with RFC 8058 one-click unsubscribe headers."""
+    unsubscribe = absolute(
+        reverse("newsletter:unsubscribe", args=[token])
+        + f"?n={rendered.newsletter_slug}"
+    )
+    manage = absolute(reverse("newsletter:manage", args=[token]))
+    mailbox = settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX
+    mailto = f"mailto:{mailbox}?subject=unsubscribe%20{token}"
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text.replace(UNSUBSCRIBE, unsubscribe).replace(MANAGE, manage),
+        from_email=rendered.from_email,
+        to=[email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>, <{mailto}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"<{rendered.newsletter_slug}.{rendered.mail_domain}>",
+            "Message-ID": make_msgid(domain=rendered.mail_domain),
+        },
+    )
+    html = rendered.html.replace(UNSUBSCRIBE, unsubscribe).replace(MANAGE, manage)
+    message.attach_alternative(html, "text/html")
+    return message
