@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench bench-newsletter clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Broadsheet needs Python 3.11 or newer (found " + sys.version.split()[0] + "); run: make PYTHON=python3.12 ...")'
@@ -35,6 +35,9 @@ format: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	bash bench/run.sh
+
+bench-newsletter: $(VENV)/.installed-test
+	$(BIN)/python bench/newsletter.py
 
 clean:
 	rm -rf $(VENV) var

@@ -83,6 +83,9 @@ def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> di
     }
 
 
+NEWSLETTER_MARKER = "<!-- newsletter benchmark -->"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=5000)
@@ -236,7 +239,10 @@ def write_report(path, args, total, load_seconds, query_counts, results) -> None
         lines.append(f"| {name} | {status} | {count} | {CEILINGS[name]} |")
     lines.append("")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines))
+    # bench/newsletter.py owns the part of the page from its marker on.
+    old = path.read_text() if path.exists() else ""
+    kept = old[old.index(NEWSLETTER_MARKER) :] if NEWSLETTER_MARKER in old else ""
+    path.write_text("\n".join(lines) + ("\n" + kept if kept else ""))
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from broadsheet.comments.services import comment_post
+from broadsheet.newsletter.models import Issue
 from broadsheet.testing import factories
 
 VNU_JAR = os.environ.get(
@@ -62,6 +64,17 @@ def test_reader_pages_are_valid_html(client, publication, settings, tmp_path, ch
     )
     member = Client()
     member.force_login(factories.make_member("nia@example.com", display_name="Nia"))
+    daily = factories.make_newsletter("daily")
+    factories.make_newsletter("weekly", days="5")
+    subscriber = factories.make_subscriber("sub@example.com", daily)
+    sent = Issue.objects.create(
+        newsletter=daily,
+        subject="Morning",
+        article_ids=[article.pk],
+        scheduled_for=timezone.now(),
+        status=Issue.Status.SENT,
+        sent_at=timezone.now(),
+    )
     pages = {
         "home": "/",
         "article": article.url,
@@ -80,6 +93,13 @@ def test_reader_pages_are_valid_html(client, publication, settings, tmp_path, ch
         "signup": "/accounts/signup/",
         "password-reset": "/accounts/password/reset/",
         "member-page": "/members/ada/",
+        "newsletters": "/newsletters/",
+        "check-inbox": "/newsletters/check-your-inbox/",
+        "confirm-bad-link": "/newsletters/confirm/nonsense/",
+        "manage": f"/newsletters/manage/{subscriber.token}/",
+        "unsubscribe": f"/newsletters/unsubscribe/{subscriber.token}/?n=daily",
+        "archive": "/newsletters/daily/",
+        "issue": sent.get_absolute_url(),
     }
     member_pages = {
         "member-article": article.url,

@@ -81,11 +81,13 @@ class ReaderCacheMiddleware:
             return not_modified
 
         response = self.get_response(request)
-        if (
-            response.status_code == 200
-            and not response.cookies
-            and not response.has_header("Cache-Control")
-        ):
+        if response.has_header("Cache-Control"):
+            return response
+        if response.cookies:
+            # A page that hands out a cookie (a form's token) is this
+            # reader's alone: no shared cache may keep it.
+            patch_cache_control(response, private=True, no_cache=True)
+        elif response.status_code == 200:
             self.add_validators(response, etag, last_modified)
         return response
 

@@ -30,6 +30,7 @@ from broadsheet.core.models import Branding
 from broadsheet.demo import artwork
 from broadsheet.demo.bodytext import parse_body
 from broadsheet.demo.community import load_community
+from broadsheet.demo.newsletters import load_newsletter_archive
 from broadsheet.newsroom.models import (
     ArticleAuthor,
     ArticlePage,
@@ -51,6 +52,7 @@ class DemoReport:
     created_authors: int = 0
     existing_articles: int = 0
     created_comments: int = 0
+    archived_issues: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -210,6 +212,7 @@ def _load_demo(*, now: datetime) -> DemoReport:
         create_article(home, spec, sections, authors, now=now)
         report.created_articles += 1
     report.created_comments = load_community(read_community(), now=now)
+    report.archived_issues = load_newsletter_archive(now=now)
     return report
 
 

@@ -93,3 +93,12 @@ def test_errors_are_not_marked_cacheable(client, publication):
     response = client.get("/missing-story/")
     assert response.status_code == 404
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_page_that_hands_out_a_token_is_never_shared(client, publication):
+    # The no-JavaScript path of a form: the page carries a CSRF token and
+    # sets its cookie, so it belongs to this reader only.
+    response = client.get(publication["articles"][0].url + "?csrf=1")
+    assert "csrftoken" in response.cookies
+    assert response["Cache-Control"] == "private, no-cache"
+    assert "ETag" not in response

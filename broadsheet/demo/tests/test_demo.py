@@ -7,7 +7,9 @@ from broadsheet.accounts.models import Member
 from broadsheet.comments.models import Comment
 from broadsheet.demo import services
 from broadsheet.demo.bodytext import inline_html, parse_body
+from broadsheet.newsletter.models import Issue
 from broadsheet.newsroom.models import ArticlePage, Author, HomePage, SectionPage
+from broadsheet.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +68,18 @@ def test_the_demo_has_members_threads_and_one_comment_to_moderate(client):
     page = client.get(threaded.url).content.decode()
     assert page.count('class="comment"') >= 3
     assert services.load_demo().created_comments == 0  # reloading adds none
+
+
+def test_the_demo_newsletter_has_an_archive(client):
+    factories.make_newsletter("daily")
+    report = services.load_demo()
+    assert report.archived_issues >= 1
+    archive = client.get("/newsletters/daily/")
+    assert archive.status_code == 200
+    issue = Issue.objects.filter(status=Issue.Status.SENT).first()
+    page = client.get(issue.get_absolute_url())
+    assert page.status_code == 200 and issue.subject in page.content.decode()
+    assert services.load_demo().archived_issues == 0
 
 
 def test_reloading_the_demo_adds_nothing_and_keeps_edits():

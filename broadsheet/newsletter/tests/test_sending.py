@@ -159,3 +159,20 @@ def test_issues_are_composed_for_their_slot_once(daily, publication):
     assert compose.compose_due_issues(close) == []  # once
     assert issue.subject == "Daily briefing, Monday 30 November"
     assert issue.status in (Issue.Status.SCHEDULED, Issue.Status.SKIPPED)
+
+
+def test_the_scheduler_sends_an_issue_when_its_time_comes(smtp_server, daily):
+    from broadsheet.core.scheduler import tick
+
+    factories.make_subscriber("early@example.com", daily)
+    issue = Issue.objects.create(
+        newsletter=daily,
+        subject="Due now",
+        scheduled_for=timezone.now() - datetime.timedelta(minutes=1),
+        status=Issue.Status.SCHEDULED,
+        auto_articles=False,
+    )
+    tick()
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
+    assert [m["Subject"] for m in smtp_server.messages] == ["Due now"]

@@ -179,3 +179,25 @@ def test_the_signup_box_keeps_article_pages_cookie_free(client, publication, dai
     assert not response.cookies
     assert response["Cache-Control"].startswith("public")
     assert 'action="/newsletters/"' in client.get("/").content.decode()
+
+
+def test_mailto_unsubscribe_messages_are_acted_on(daily, monkeypatch, capsys):
+    import io
+    import sys
+
+    from django.core.management import call_command
+
+    subscriber = factories.make_subscriber("mailer@example.com", daily)
+    raw = (
+        "From: mailer@example.com\r\nTo: unsubscribe@localhost\r\n"
+        f"Subject: unsubscribe {subscriber.token}\r\n\r\n"
+    ).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    call_command("newsletter_unsubscribe_mail")
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    monkeypatch.setattr(
+        sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Subject: hi\r\n\r\n"))
+    )
+    call_command("newsletter_unsubscribe_mail")
+    assert "ignored" in capsys.readouterr().out
