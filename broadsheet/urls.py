@@ -12,6 +12,7 @@ from broadsheet.core.views import csrf_token, serve_media
 from broadsheet.distribution import urls as distribution_urls
 from broadsheet.newsletter import urls as newsletter_urls
 from broadsheet.newsroom import urls as newsroom_urls
+from broadsheet.podcast import urls as podcast_urls
 from broadsheet.privacy import urls as privacy_urls
 from broadsheet.pwa import urls as pwa_urls
 
@@ -34,6 +35,7 @@ urlpatterns += [
     path("", include(newsletter_urls)),
     path("", include(newsroom_urls)),
     path("", include(distribution_urls)),
+    path("", include(podcast_urls)),
     path("", include(pwa_urls)),
     path("", include(privacy_urls)),
     # Wagtail's page tree last: it answers every other path.

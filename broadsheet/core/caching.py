@@ -21,7 +21,14 @@ from broadsheet.core.models import ContentChange
 
 _MARKER_ID = 1
 # Paths whose responses are personal or handled elsewhere.
-_EXCLUDED_PREFIXES = ("/admin/", "/django-admin/", "/media/", "/static/")
+# Podcast audio has its own validators (the file's ETag) and Range handling.
+_EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/media/",
+    "/static/",
+    "/podcast/audio/",
+)
 
 
 def mark_content_changed() -> None:

@@ -78,6 +78,17 @@ class EmbedBlock(blocks.StructBlock):
         return context
 
 
+class EpisodeBlock(blocks.StructBlock):
+    """A podcast episode's player inside an article."""
+
+    episode = blocks.PageChooserBlock(page_type="podcast.EpisodePage")
+
+    class Meta:
+        icon = "media"
+        template = "blocks/episode.html"
+        label = _("Podcast episode")
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         features=RICH_TEXT_FEATURES, template="blocks/paragraph.html"
@@ -87,6 +98,7 @@ class ArticleBodyBlock(blocks.StreamBlock):
     pull_quote = PullQuoteBlock()
     image = FigureBlock()
     embed = EmbedBlock()
+    episode = EpisodeBlock()
 
 
 class TakeawayBlock(blocks.CharBlock):

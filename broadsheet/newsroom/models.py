@@ -34,7 +34,7 @@ RESERVED_SLUGS = frozenset(
     "admin django-admin static media tags authors latest search feeds feed "
     "sitemap sitemap.xml robots.txt accounts api offline saved privacy icons "
     "sw.js manifest.webmanifest documents csrf feed.xml feed.atom feed.json llms.txt "
-    "oembed cards share members comments newsletters".split()
+    "oembed cards share members comments newsletters podcast".split()
 )
 WORDS_PER_MINUTE = 230
 
@@ -101,7 +101,11 @@ class HomePage(Page):
     content_panels = Page.content_panels + [PageChooserPanel("lead_article")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["newsroom.SectionPage", "newsroom.ArticlePage"]
+    subpage_types = [
+        "newsroom.SectionPage",
+        "newsroom.ArticlePage",
+        "podcast.PodcastShowPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")

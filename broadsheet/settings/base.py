@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "broadsheet.accounts",
     "broadsheet.comments",
     "broadsheet.newsletter",
+    "broadsheet.podcast",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -333,6 +334,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "txt", "docx", "xlsx", "odt", "ods"]
+# Podcast audio, transcripts and chapters are documents too (podcast/models.py).
+WAGTAILDOCS_EXTENSIONS += ["mp3", "m4a", "vtt", "srt", "json"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Editors' avatars are uploaded, never fetched from Gravatar (a third party).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

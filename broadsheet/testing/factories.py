@@ -263,3 +263,101 @@ def make_subscriber(email: str, *newsletters, status: str = "active"):
         Subscription(subscriber=subscriber, newsletter=n) for n in newsletters
     )
     return subscriber
+
+
+def make_document(name: str, data: bytes, title: str | None = None):
+    """Store a file as a Wagtail document, as an editor's upload would."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model()(title=title or name)
+    document.file = ContentFile(data, name=name)
+    document.save()
+    return document
+
+
+TRANSCRIPT_VTT = b"""WEBVTT
+
+00:00:00.000 --> 00:00:01.500
+Welcome to the test show.
+
+00:00:01.500 --> 00:00:03.000
+This is the <v Host>second</v> line.
+"""
+CHAPTERS_JSON = (
+    b'{"version": "1.2.0", "chapters": ['
+    b'{"startTime": 0, "title": "Opening"}, {"startTime": 2, "title": "The news"}]}'
+)
+
+
+def make_show(home, *, slug: str = "the-test-show", platforms=None, **fields):
+    """Publish a podcast show with square artwork and platform links."""
+    from broadsheet.podcast.models import PlatformLink, PodcastShowPage
+
+    show = PodcastShowPage(
+        title=fields.pop("title", "The Test Show"),
+        slug=slug,
+        description="A show about tests, made for tests.",
+        artwork=fields.pop("artwork", None)
+        or make_image("Show artwork", size=(1400, 1400)),
+        author_name="Ada Reporter",
+        owner_name="The Newsroom",
+        owner_email="podcast@example.com",
+        language="en",
+        category="News › Tech News",
+        second_category="Technology",
+        copyright="© Broadsheet",
+        **fields,
+    )
+    if platforms is None:
+        platforms = {
+            "apple": "https://podcasts.apple.com/podcast/id123",
+            "spotify": "https://open.spotify.com/show/abc",
+        }
+    for position, (platform, url) in enumerate(platforms.items()):
+        show.platform_links.add(
+            PlatformLink(platform=platform, url=url, sort_order=position)
+        )
+    home.add_child(instance=show)
+    show.save_revision().publish()
+    return show
+
+
+def make_episode(
+    show,
+    *,
+    seconds: float = 3,
+    audio: bytes | None = None,
+    transcript: bool = False,
+    chapters: bool = False,
+    number: int | None = None,
+    **fields,
+):
+    """Publish an episode whose audio (a tone) is measured like an upload's."""
+    from broadsheet.podcast.models import EpisodePage
+    from broadsheet.podcast.synth import tone_mp3
+
+    index = next(_sequence)
+    episode = EpisodePage(
+        title=fields.pop("title", f"Episode {index}"),
+        slug=fields.pop("slug", f"episode-{index}"),
+        number=number,
+        season=fields.pop("season", 1),
+        summary=f"What episode {index} is about.",
+        show_notes="<p>Links and <b>notes</b>.</p>",
+        audio=make_document(
+            f"episode-{index}.mp3", audio or tone_mp3(seconds), f"Audio {index}"
+        ),
+        transcript=make_document(f"episode-{index}.vtt", TRANSCRIPT_VTT)
+        if transcript
+        else None,
+        chapters=make_document(f"episode-{index}.json", CHAPTERS_JSON)
+        if chapters
+        else None,
+        release_date=fields.pop("release_date", timezone.now() - timedelta(hours=1)),
+        **fields,
+    )
+    episode.read_files()
+    show.add_child(instance=episode)
+    episode.save_revision().publish()
+    return episode

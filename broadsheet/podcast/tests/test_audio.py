@@ -1,0 +1,129 @@
+"""Audio is served with Range requests, HEAD and validators, streamed from storage."""
+
+import gc
+import tracemalloc
+
+import pytest
+from django.core.files.storage import default_storage
+
+from broadsheet.podcast.ranges import Unsatisfiable, parse_range
+from broadsheet.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def episode(publication):
+    return factories.make_episode(factories.make_show(publication["home"]), seconds=3)
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_parse_range_cases():
+    assert parse_range(None, 100) is None
+    assert parse_range("bytes=0-9", 100) == [(0, 9)]
+    assert parse_range("bytes=-500", 100) == [(0, 99)]
+    assert parse_range("bytes=90-", 100) == [(90, 99)]
+    assert parse_range("bytes=0-0, 5-1000", 100) == [(0, 0), (5, 99)]
+    assert parse_range("items=0-1", 100) is None
+    assert parse_range("bytes=" + ",".join(["0-1"] * 17), 100) is None
+    for bad in (
+        "bytes=abc",
+        "bytes=9-3",
+        "bytes=100-",
+        "bytes=-0",
+        "bytes=",
+        "bytes=-",
+    ):
+        with pytest.raises(Unsatisfiable):
+            parse_range(bad, 100)
+
+
+def test_ranges_first_middle_suffix_open_ended(client, episode):
+    url = episode.audio_path()
+    data = default_storage.open(episode.audio.file.name).read()
+    size = len(data)
+    whole = client.get(url)
+    assert whole.status_code == 200 and body(whole) == data
+    assert whole["Content-Length"] == str(size)
+    assert whole["Content-Type"] == "audio/mpeg"
+    assert whole["Accept-Ranges"] == "bytes"
+    assert "public" in whole["Cache-Control"] and whole["ETag"]
+    assert not whole.cookies
+    cases = {
+        "bytes=0-99": (0, 99),
+        "bytes=1000-1999": (1000, 1999),
+        "bytes=-500": (size - 500, size - 1),
+        "bytes=2000-": (2000, size - 1),
+    }
+    for header, (start, end) in cases.items():
+        response = client.get(url, HTTP_RANGE=header)
+        assert response.status_code == 206, header
+        assert response["Content-Range"] == f"bytes {start}-{end}/{size}"
+        assert response["Content-Length"] == str(end - start + 1)
+        assert body(response) == data[start : end + 1]
+
+
+def test_multiple_ranges_are_multipart(client, episode):
+    data = default_storage.open(episode.audio.file.name).read()
+    response = client.get(episode.audio_path(), HTTP_RANGE="bytes=0-9,100-119")
+    assert response.status_code == 206
+    content_type = response["Content-Type"]
+    assert content_type.startswith("multipart/byteranges; boundary=")
+    boundary = content_type.split("boundary=")[1].encode()
+    payload = body(response)
+    assert len(payload) == int(response["Content-Length"])
+    parts = payload.split(b"--" + boundary)
+    assert parts[-1] == b"--\r\n"
+    first, second = (part.split(b"\r\n\r\n", 1) for part in parts[1:3])
+    assert f"Content-Range: bytes 0-9/{len(data)}".encode() in first[0]
+    assert first[1] == data[:10] + b"\r\n"
+    assert second[1] == data[100:120] + b"\r\n"
+
+
+def test_bad_ranges_head_and_conditional(client, episode):
+    url = episode.audio_path()
+    size = episode.audio.file.size
+    for header in ("bytes=999999999-", "bytes=abc", "bytes=50-10"):
+        response = client.get(url, HTTP_RANGE=header)
+        assert response.status_code == 416, header
+        assert response["Content-Range"] == f"bytes */{size}"
+    head = client.head(url, HTTP_RANGE="bytes=0-99")
+    assert head.status_code == 206 and head["Content-Length"] == "100"
+    assert head.content == b""
+    head = client.head(url)
+    assert head.status_code == 200 and head["Content-Length"] == str(size)
+    etag = head["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    stale = client.get(url, HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE='"old"')
+    assert stale.status_code == 200
+    assert client.get(url.replace(".mp3", ".m4a")).status_code == 404
+    assert client.post(url).status_code == 405
+    assert client.get("/podcast/audio/99999999999999999999.mp3").status_code == 404
+
+
+def test_a_200_mb_file_is_streamed_with_flat_memory(client, episode):
+    name = episode.audio.file.name
+    chunk = default_storage.open(name).read()
+    path = default_storage.path(name)
+    with open(path, "ab") as handle:  # grow the stored file to 200 MB
+        block = b"\0" * (1024 * 1024)
+        for _ in range(200):
+            handle.write(block)
+    size = default_storage.size(name)
+    assert size > 200 * 1024 * 1024
+    gc.collect()
+    tracemalloc.start()
+    response = client.get(episode.audio_path())
+    received = 0
+    for piece in response.streaming_content:
+        received += len(piece)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    default_storage.delete(name)
+    assert received == size and len(chunk) < size
+    assert peak < 8 * 1024 * 1024, (
+        f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file"
+    )
