@@ -18,6 +18,28 @@ ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
 NOTES_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
+def validate_artwork(image) -> None:
+    """Apple's rule: square, 1400 to 3000 pixels a side."""
+    width, height = image.width, image.height
+    if width != height:
+        raise ValidationError(
+            {
+                "artwork": _("Artwork must be square; this image is %(w)s×%(h)s.")
+                % {"w": width, "h": height}
+            }
+        )
+    if not ARTWORK_MIN <= width <= ARTWORK_MAX:
+        raise ValidationError(
+            {
+                "artwork": _(
+                    "Artwork must be 1400 to 3000 pixels a side; "
+                    "this image is %(w)s×%(h)s."
+                )
+                % {"w": width, "h": height}
+            }
+        )
+
+
 class Platform(models.TextChoices):
     APPLE = "apple", "Apple Podcasts"
     SPOTIFY = "spotify", "Spotify"
@@ -101,26 +123,7 @@ class PodcastShowPage(Page):
         super().clean()
         validate_slug_not_reserved(self)
         if self.artwork_id:
-            width, height = self.artwork.width, self.artwork.height
-            if width != height:
-                raise ValidationError(
-                    {
-                        "artwork": _(
-                            "Artwork must be square; this image is %(w)s×%(h)s."
-                        )
-                        % {"w": width, "h": height}
-                    }
-                )
-            if not ARTWORK_MIN <= width <= ARTWORK_MAX:
-                raise ValidationError(
-                    {
-                        "artwork": _(
-                            "Artwork must be 1400 to 3000 pixels a side; "
-                            "this image is %(w)s×%(h)s."
-                        )
-                        % {"w": width, "h": height}
-                    }
-                )
+            validate_artwork(self.artwork)
 
     def feed_path(self) -> str:
         return reverse("podcast:feed", kwargs={"slug": self.slug})
