@@ -1,11 +1,10 @@
 """Editors' bad uploads are refused with a clear message and nothing is saved."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from broadsheet.podcast.models import EpisodePage, PodcastShowPage
+from broadsheet.podcast.models import EpisodePage
 from broadsheet.podcast.synth import tone_mp3
 from broadsheet.testing import factories
 
