@@ -75,7 +75,11 @@ def test_reader_pages_are_valid_html(client, publication, settings, tmp_path, ch
         status=Issue.Status.SENT,
         sent_at=timezone.now(),
     )
+    show = factories.make_show(publication["home"])
+    episode = factories.make_episode(show, number=1, transcript=True, chapters=True)
     pages = {
+        "podcast-show": show.url,
+        "podcast-episode": episode.url,
         "home": "/",
         "article": article.url,
         "section": publication["sections"][0].url,

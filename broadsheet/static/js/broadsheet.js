@@ -442,6 +442,50 @@
     });
   }
 
+  /* ---- podcast player ------------------------------------------------ */
+
+  // Speed control, and chapter/transcript links that seek the player on
+  // this page instead of opening the audio file.
+  function setupPlayer(figure) {
+    var audio = figure.querySelector("[data-player-audio]");
+    var speed = figure.querySelector("[data-player-speed]");
+    if (!audio || !speed) return;
+    var rate = speed.querySelector("[data-player-rate]");
+    speed.hidden = false;
+    rate.addEventListener("change", function () {
+      var value = parseFloat(rate.value);
+      if (value >= 0.5 && value <= 3) audio.playbackRate = value;
+    });
+    var scope = figure.closest("article") || document;
+    Array.prototype.forEach.call(scope.querySelectorAll("[data-seek]"), function (link) {
+      link.addEventListener("click", function (event) {
+        var seconds = parseFloat(link.getAttribute("data-seek"));
+        if (!(seconds >= 0)) return;
+        event.preventDefault();
+        audio.currentTime = seconds;
+        var playing = audio.play();
+        if (playing && playing.catch) playing.catch(function () {});
+        audio.focus();
+      });
+    });
+  }
+
+  function setupCopyFeed(button) {
+    var section = button.closest(".platforms");
+    var input = section && section.querySelector("[data-feed-url]");
+    var status = section && section.querySelector("[data-copy-status]");
+    if (!input || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(input.value).then(function () {
+        if (status) status.textContent = "Feed address copied.";
+      }, function () {
+        input.select();
+        if (status) status.textContent = "Select the address and copy it.";
+      });
+    });
+  }
+
   /* ---- installable app ----------------------------------------------- */
 
   function setupInstall() {
@@ -483,6 +527,8 @@
   Array.prototype.forEach.call(document.querySelectorAll(".share"), setupShare);
   Array.prototype.forEach.call(document.querySelectorAll("[data-comment-form]"), setupCommentReplies);
   Array.prototype.forEach.call(document.querySelectorAll("[data-mastodon-share]"), setupMastodon);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-player]"), setupPlayer);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-copy-feed]"), setupCopyFeed);
   var forgetSection = document.querySelector("[data-forget]");
   if (forgetSection) setupForget(forgetSection);
   var choices = document.querySelector("[data-privacy-choices]");
