@@ -31,6 +31,7 @@ from broadsheet.demo import artwork
 from broadsheet.demo.bodytext import parse_body
 from broadsheet.demo.community import load_community
 from broadsheet.demo.newsletters import load_newsletter_archive
+from broadsheet.demo.podcast import load_podcast
 from broadsheet.newsroom.models import (
     ArticleAuthor,
     ArticlePage,
@@ -53,6 +54,7 @@ class DemoReport:
     existing_articles: int = 0
     created_comments: int = 0
     archived_issues: int = 0
+    created_episodes: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -213,6 +215,7 @@ def _load_demo(*, now: datetime) -> DemoReport:
         report.created_articles += 1
     report.created_comments = load_community(read_community(), now=now)
     report.archived_issues = load_newsletter_archive(now=now)
+    report.created_episodes = load_podcast(home, now=now, make_image=make_image)
     return report
 
 

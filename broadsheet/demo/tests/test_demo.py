@@ -181,3 +181,17 @@ def test_benchmark_archive_tops_up_to_the_requested_size(client):
     assert article.takeaways and article.authors and article.tags.exists()
     assert client.get(article.url).status_code == 200
     assert client.get("/latest/?page=3").status_code == 200
+
+
+def test_the_demo_podcast_has_three_episodes_with_real_audio(client):
+    from broadsheet.podcast.models import EpisodePage
+
+    report = services.load_demo()
+    assert report.created_episodes == 3
+    episodes = EpisodePage.objects.live()
+    assert episodes.count() == 3
+    assert all(e.duration >= 15 and e.audio_type == "audio/mpeg" for e in episodes)
+    assert episodes.filter(transcript__isnull=False, chapters__isnull=False).count() == 1
+    feed = client.get("/podcast/the-briefing-podcast/feed.xml")
+    assert feed.status_code == 200 and feed.content.count(b"<enclosure") == 3
+    assert services.load_demo().created_episodes == 0
