@@ -103,8 +103,8 @@ def test_killing_the_worker_mid_issue_neither_repeats_nor_skips(tmp_path):
     assert set(copies.values()) == {1}  # nobody twice
     status = shell(
         "from broadsheet.newsletter.models import Issue, Delivery\n"
-        "print(Issue.objects.get().status, "
-        "Delivery.objects.filter(status='sent').count())",
+        "issue = Issue.objects.get(subject='Crash test issue')\n"
+        "print(issue.status, issue.deliveries.filter(status='sent').count())",
         env=env,
     )
-    assert status.stdout.split() == ["sent", str(SUBSCRIBERS)]
+    assert status.stdout.split() == ["sent", str(SUBSCRIBERS)], status.stderr

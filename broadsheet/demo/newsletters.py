@@ -22,7 +22,11 @@ def load_newsletter_archive(*, now: datetime) -> int:
         issue = compose.compose_issue(daily, slot)
         if issue.article_ids:
             issue.intro = "Good morning. Here is what happened since yesterday."
-            issue.status, issue.sent_at = Issue.Status.SENT, slot
-            issue.save(update_fields=["intro", "status", "sent_at"])
+            issue.status, issue.sent_at, issue.covers_until = (
+                Issue.Status.SENT,
+                slot,
+                slot,
+            )
+            issue.save(update_fields=["intro", "status", "sent_at", "covers_until"])
             made += 1
     return made

@@ -1,5 +1,7 @@
 """Editors' newsletter tools in the Wagtail admin: review, test, send, import."""
 
+import smtplib
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -47,36 +49,52 @@ def review_issue(request, pk: int):
 
 
 def _act(request, issue: Issue, action: str) -> None:
-    sendable = issue.status in (Issue.Status.DRAFT, Issue.Status.SCHEDULED)
     if action == "test":
-        rendered = render_issue(issue)
-        message = issue_message(
-            rendered, email=request.user.email, token="test-preview"
-        )
-        message.subject = f"[Test] {message.subject}"
+        _send_test(request, issue)
+        return
+    if action == "send":
+        queued = queue_issue(issue)
+        done = Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).exists()
+        if done:
+            messages.success(
+                request, _("Sending to %(n)d subscribers.") % {"n": queued}
+            )
+            return
+    moves = {
+        "schedule": (
+            [Issue.Status.DRAFT, Issue.Status.SKIPPED],
+            Issue.Status.SCHEDULED,
+        ),
+        "skip": ([Issue.Status.DRAFT, Issue.Status.SCHEDULED], Issue.Status.SKIPPED),
+    }
+    if action in moves:
+        allowed, target = moves[action]
+        # Conditional, so a skip cannot land on an issue that started sending.
+        if Issue.objects.filter(pk=issue.pk, status__in=allowed).update(status=target):
+            messages.success(
+                request, _("The issue is now %(s)s.") % {"s": target.label}
+            )
+            return
+    messages.error(
+        request,
+        _("That cannot be done to an issue that is %(s)s.")
+        % {"s": issue.get_status_display().lower()},
+    )
+
+
+def _send_test(request, issue: Issue) -> None:
+    if not request.user.email:
+        messages.error(request, _("Add an email address to your account first."))
+        return
+    message = issue_message(render_issue(issue), email=request.user.email, token="test")
+    message.subject = f"[Test] {message.subject}"
+    try:
         message.send()
+    except (smtplib.SMTPException, OSError, ValueError) as error:
+        messages.error(request, _("The test could not be sent: %(e)s") % {"e": error})
+    else:
         messages.success(
             request, _("A test copy went to %(email)s.") % {"email": request.user.email}
-        )
-    elif action == "send" and sendable:
-        queued = queue_issue(issue)
-        messages.success(request, _("Sending to %(n)d subscribers.") % {"n": queued})
-    elif action == "schedule" and issue.status in (
-        Issue.Status.DRAFT,
-        Issue.Status.SKIPPED,
-    ):
-        Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SCHEDULED)
-        messages.success(
-            request, _("Scheduled for %(when)s.") % {"when": issue.scheduled_for}
-        )
-    elif action == "skip" and sendable:
-        Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SKIPPED)
-        messages.success(request, _("This issue will not be sent."))
-    else:
-        messages.error(
-            request,
-            _("That cannot be done to an issue that is %(s)s.")
-            % {"s": issue.get_status_display().lower()},
         )
 
 

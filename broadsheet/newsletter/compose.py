@@ -23,7 +23,8 @@ def next_slot(newsletter: Newsletter, after: datetime) -> datetime:
         if day.weekday() not in newsletter.weekdays:
             continue
         slot = datetime.combine(day, newsletter.send_time, tzinfo=zone)
-        if slot > local:
+        # Compare in UTC: in the hour clocks go back, wall times repeat.
+        if slot.astimezone(UTC) > after:
             return slot.astimezone(UTC)
     raise ValueError(f"{newsletter} has no sending days")
 
@@ -46,15 +47,18 @@ def articles_since(since: datetime, until: datetime) -> list[int]:
 
 
 def covered_until(newsletter: Newsletter, slot: datetime) -> datetime:
-    """Where the issue for ``slot`` starts: the end of the previous one."""
+    """Where the issue for ``slot`` starts: where the last one sent ended."""
     previous = (
-        newsletter.issues.filter(scheduled_for__lt=slot)
-        .exclude(status=Issue.Status.SKIPPED)
-        .order_by("-scheduled_for")
+        newsletter.issues.filter(
+            status__in=[Issue.Status.SENDING, Issue.Status.SENT],
+            covers_until__isnull=False,
+            covers_until__lt=slot,
+        )
+        .order_by("-covers_until")
         .first()
     )
     if previous is not None:
-        return previous.scheduled_for
+        return previous.covers_until
     return slot - timedelta(days=newsletter.lookback_days)
 
 
@@ -70,11 +74,12 @@ def compose_issue(newsletter: Newsletter, slot: datetime) -> Issue:
                 subject=f"{newsletter.name}, {format_date(local, 'l j F')}",
                 article_ids=article_ids,
                 scheduled_for=slot,
+                slot=slot,
                 covers_from=since,
                 status=Issue.Status.SCHEDULED if article_ids else Issue.Status.SKIPPED,
             )
     except IntegrityError:  # another scheduler composed it first
-        return Issue.objects.get(newsletter=newsletter, scheduled_for=slot)
+        return Issue.objects.get(newsletter=newsletter, slot=slot)
 
 
 def compose_due_issues(now: datetime | None = None) -> list[Issue]:
@@ -85,6 +90,6 @@ def compose_due_issues(now: datetime | None = None) -> list[Issue]:
         slot = next_slot(newsletter, now - timedelta(seconds=1))
         if slot - now > COMPOSE_AHEAD:
             continue
-        if not newsletter.issues.filter(scheduled_for=slot).exists():
+        if not newsletter.issues.filter(slot=slot).exists():
             composed.append(compose_issue(newsletter, slot))
     return composed

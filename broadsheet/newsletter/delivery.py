@@ -1,13 +1,16 @@
 """Sending an issue: a ledger row per recipient, written before any mail goes.
 
-``queue_issue`` writes one Delivery per active subscriber (streamed, in bulk).
-``send_pending`` claims batches of queued deliveries for a short lease, sends
-them, and records each one as it goes (see transport.py for why a crash can
-neither lose nor repeat a message). A batch whose worker died is claimed
-again when its lease runs out; ``resume_stalled`` re-starts the sending task
-for issues that stopped making progress, so a killed worker only pauses it.
+``queue_issue`` writes one Delivery per active subscriber (streamed, in
+chunks). ``send_pending`` claims batches of queued deliveries under a lease
+and sends them; each is recorded as sent by a compare-and-set that only
+succeeds while the lease is still this worker's and the reader is still
+subscribed (see transport.py for why a crash can neither lose nor repeat a
+message). A batch whose worker died is claimed again when its lease runs
+out; ``resume_stalled`` restarts the sending task for issues that stopped
+making progress, so a killed worker or a mail-server outage only pauses it.
 """
 
+import logging
 import time
 from datetime import timedelta
 
@@ -20,28 +23,38 @@ from broadsheet.newsletter.mail import issue_message, render_issue
 from broadsheet.newsletter.models import Delivery, Issue, Subscriber, Subscription
 from broadsheet.newsletter.services import mark_bouncing
 from broadsheet.newsletter.transport import (
-    PermanentFailure,
+    MAX_ERROR,
+    Abandoned,
+    MessageRefused,
+    RecipientRefused,
+    ServerUnavailable,
     TemporaryFailure,
     Transport,
 )
 
+logger = logging.getLogger("broadsheet.newsletter")
 INSERT_CHUNK = 5000
 MAX_ATTEMPTS = 6
+QUEUEABLE = (Issue.Status.DRAFT, Issue.Status.SCHEDULED)
 
 
 def option(name: str):
     return settings.NEWSLETTER[name]
 
 
-@transaction.atomic
 def queue_issue(issue: Issue, *, now=None) -> int:
-    """Write a queued delivery for every active subscriber; return how many."""
+    """Write a queued delivery for every active subscriber; return how many.
+
+    Rows go in chunks, each its own transaction, so the database is never
+    locked for long; the issue turns SENDING only at the end, and a second
+    call (or a retry after a crash) adds nothing twice.
+    """
     from broadsheet.newsletter.compose import articles_since
 
-    issue = Issue.objects.select_for_update().get(pk=issue.pk)
-    if issue.status in (Issue.Status.SENDING, Issue.Status.SENT):
-        return 0
     now = now or timezone.now()
+    issue = Issue.objects.get(pk=issue.pk)
+    if issue.status not in QUEUEABLE:
+        return 0
     if issue.auto_articles and issue.covers_from:
         issue.article_ids = articles_since(issue.covers_from, now) or issue.article_ids
     recipients = (
@@ -52,25 +65,32 @@ def queue_issue(issue: Issue, *, now=None) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    total = 0
-    batch = []
+    total, batch = 0, []
     for subscriber_id in recipients.iterator(chunk_size=INSERT_CHUNK):
         batch.append(Delivery(issue_id=issue.pk, subscriber_id=subscriber_id))
         if len(batch) == INSERT_CHUNK:
             total += _insert(batch)
             batch = []
     total += _insert(batch)
-    issue.status = Issue.Status.SENDING
-    issue.queued_at = issue.last_progress_at = now
-    issue.save(update_fields=["status", "queued_at", "last_progress_at", "article_ids"])
-    transaction.on_commit(lambda: _start(issue.pk))
+    with transaction.atomic():
+        started = Issue.objects.filter(pk=issue.pk, status__in=QUEUEABLE).update(
+            status=Issue.Status.SENDING,
+            queued_at=now,
+            last_progress_at=now,
+            covers_until=now if issue.auto_articles else issue.scheduled_for,
+            article_ids=issue.article_ids,
+        )
+        if not started:  # skipped or sent meanwhile: the rows are never claimed
+            return 0
+        transaction.on_commit(lambda: _start(issue.pk))
     return total
 
 
 def _insert(batch: list[Delivery]) -> int:
-    if not batch:
-        return 0
-    Delivery.objects.bulk_create(batch, ignore_conflicts=True, batch_size=INSERT_CHUNK)
+    if batch:
+        Delivery.objects.bulk_create(
+            batch, ignore_conflicts=True, batch_size=INSERT_CHUNK
+        )
     return len(batch)
 
 
@@ -80,12 +100,9 @@ def _start(issue_id: int) -> None:
     send_issue.enqueue(issue_id)
 
 
-def _claim(issue: Issue, now) -> list[Delivery]:
-    """Take the next batch for a short lease; unsubscribed readers drop out here."""
-    lease = timedelta(seconds=option("LEASE_SECONDS"))
-    subscribed = Subscription.objects.filter(
-        subscriber_id=OuterRef("subscriber_id"), newsletter_id=issue.newsletter_id
-    )
+def _claim(issue: Issue, now) -> tuple[list[Delivery], object]:
+    """Take the next batch for a lease; return it and the lease's end."""
+    lease = now + timedelta(seconds=option("LEASE_SECONDS"))
     with transaction.atomic():
         claimable = (
             Delivery.objects.filter(issue=issue, status=Delivery.Status.QUEUED)
@@ -95,86 +112,149 @@ def _claim(issue: Issue, now) -> list[Delivery]:
         )
         if transaction.get_connection().features.has_select_for_update_skip_locked:
             claimable = claimable.select_for_update(skip_locked=True, of=("self",))
+        subscribed = Subscription.objects.filter(
+            subscriber_id=OuterRef("subscriber_id"),
+            newsletter_id=issue.newsletter_id,
+        )
         batch = list(
             claimable.select_related("subscriber").annotate(
                 subscribed=Exists(subscribed)
             )[: option("BATCH_SIZE")]
         )
         Delivery.objects.filter(pk__in=[d.pk for d in batch]).update(
-            claimed_until=now + lease
+            claimed_until=lease
         )
-    return batch
+    return batch, lease
 
 
-def send_pending(issue_id: int, *, time_limit: float | None = None) -> int:
+def _still_ours(delivery: Delivery, issue: Issue, lease):
+    subscribed = Subscription.objects.filter(
+        subscriber_id=OuterRef("subscriber_id"), newsletter_id=issue.newsletter_id
+    )
+    return Delivery.objects.filter(
+        Exists(subscribed),
+        pk=delivery.pk,
+        status=Delivery.Status.QUEUED,
+        claimed_until=lease,
+        subscriber__status=Subscriber.Status.ACTIVE,
+    )
+
+
+def send_pending(issue_id: int) -> int:
     """Send queued deliveries of an issue until none are left; return how many."""
     issue = Issue.objects.select_related("newsletter").get(pk=issue_id)
     if issue.status != Issue.Status.SENDING:
         return 0
     rendered = render_issue(issue)
-    rate = option("RATE_PER_SECOND")
-    started = time.monotonic()
+    pace = Pace(option("RATE_PER_SECOND"))
     sent = 0
     with Transport() as transport:
         while True:
-            batch = _claim(issue, timezone.now())
+            batch, lease = _claim(issue, timezone.now())
             if not batch:
                 break
             for delivery in batch:
-                if rate:
-                    _pace(started, sent, rate)
-                sent += _deliver(transport, rendered, delivery)
+                pace.wait()
+                try:
+                    sent += _deliver(transport, rendered, issue, delivery, lease)
+                except ServerUnavailable as problem:
+                    # Nobody's fault but the server's: leave every row queued
+                    # (its lease runs out) and let resume_stalled try later.
+                    logger.warning("Newsletter %s paused: %s", issue.pk, problem)
+                    return sent
             Issue.objects.filter(pk=issue.pk).update(last_progress_at=timezone.now())
-            if time_limit and time.monotonic() - started > time_limit:
-                return sent
     _finish_if_done(issue)
     return sent
 
 
-def _pace(started: float, sent: int, rate: float) -> None:
-    due = started + sent / rate
-    delay = due - time.monotonic()
-    if delay > 0:
-        time.sleep(delay)
+class Pace:
+    """At most ``rate`` messages a second (0: no limit), without bursts."""
+
+    def __init__(self, rate: float):
+        self.interval = 1 / rate if rate else 0
+        self.next_due = time.monotonic()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = time.monotonic()
+        if self.next_due > now:
+            time.sleep(self.next_due - now)
+        self.next_due = max(now, self.next_due) + self.interval
 
 
-def _deliver(transport: Transport, rendered, delivery: Delivery) -> int:
+def _deliver(transport, rendered, issue, delivery, lease) -> int:
     subscriber = delivery.subscriber
     if subscriber.status != Subscriber.Status.ACTIVE or not delivery.subscribed:
-        _update(delivery, status=Delivery.Status.SKIPPED, last_error="unsubscribed")
+        _skip_if_gone(delivery, issue, lease)
         return 0
     message = issue_message(rendered, email=subscriber.email, token=subscriber.token)
 
-    def record_sent():
-        _update(delivery, status=Delivery.Status.SENT, sent_at=timezone.now())
+    def record_sent() -> bool:
+        return bool(
+            _still_ours(delivery, issue, lease).update(
+                status=Delivery.Status.SENT, sent_at=timezone.now()
+            )
+        )
 
     try:
         transport.send(message, record_sent=record_sent)
-    except PermanentFailure as failure:
-        _update(delivery, status=Delivery.Status.BOUNCED, last_error=str(failure))
-        mark_bouncing(subscriber.pk, str(failure))
+    except Abandoned:
+        _skip_if_gone(delivery, issue, lease)
+        return 0
+    except RecipientRefused as refused:
+        _update(delivery, status=Delivery.Status.BOUNCED, last_error=str(refused))
+        mark_bouncing(subscriber.pk, str(refused))
+        return 0
+    except MessageRefused as refused:
+        if refused.temporary:
+            _retry(delivery, refused)
+        else:
+            _update(delivery, status=Delivery.Status.FAILED, last_error=str(refused))
         return 0
     except TemporaryFailure as failure:
-        attempts = delivery.attempts + 1
-        if attempts >= MAX_ATTEMPTS:
-            _update(
-                delivery,
-                status=Delivery.Status.FAILED,
-                attempts=attempts,
-                last_error=str(failure),
-            )
-        else:
-            backoff = option("RETRY_SECONDS") * 2 ** (attempts - 1)
-            _update(
-                delivery,
-                status=Delivery.Status.QUEUED,
-                attempts=attempts,
-                last_error=str(failure),
-                claimed_until=None,
-                next_attempt_at=timezone.now() + timedelta(seconds=backoff),
-            )
+        _retry(delivery, failure)
+        return 0
+    except ServerUnavailable:
+        raise
+    except Exception as error:  # one odd address must not stop the issue
+        logger.exception("Newsletter delivery %s failed", delivery.pk)
+        _update(
+            delivery,
+            status=Delivery.Status.FAILED,
+            last_error=f"{type(error).__name__}: {error}"[:MAX_ERROR],
+        )
         return 0
     return 1
+
+
+def _skip_if_gone(delivery: Delivery, issue: Issue, lease) -> None:
+    """Not recorded: either the reader left (skip) or another worker has it."""
+    Delivery.objects.filter(
+        pk=delivery.pk, status=Delivery.Status.QUEUED, claimed_until=lease
+    ).update(status=Delivery.Status.SKIPPED, last_error="unsubscribed")
+
+
+def _retry(delivery: Delivery, failure: Exception) -> None:
+    attempts = delivery.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        _update(
+            delivery,
+            status=Delivery.Status.FAILED,
+            attempts=attempts,
+            last_error=str(failure),
+        )
+        return
+    backoff = option("RETRY_SECONDS") * 2 ** (attempts - 1)
+    _update(
+        delivery,
+        status=Delivery.Status.QUEUED,
+        attempts=attempts,
+        last_error=str(failure),
+        claimed_until=None,
+        sent_at=None,
+        next_attempt_at=timezone.now() + timedelta(seconds=backoff),
+    )
 
 
 def _update(delivery: Delivery, **fields) -> None:
@@ -182,14 +262,19 @@ def _update(delivery: Delivery, **fields) -> None:
 
 
 def _finish_if_done(issue: Issue) -> None:
-    if not Delivery.objects.filter(issue=issue, status=Delivery.Status.QUEUED).exists():
-        Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).update(
-            status=Issue.Status.SENT, sent_at=timezone.now()
-        )
+    from broadsheet.core.caching import mark_content_changed
+
+    if Delivery.objects.filter(issue=issue, status=Delivery.Status.QUEUED).exists():
+        return
+    finished = Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).update(
+        status=Issue.Status.SENT, sent_at=timezone.now()
+    )
+    if finished:
+        mark_content_changed()  # the archive lists it now
 
 
 def resume_stalled(now=None) -> list[int]:
-    """Restart sending for issues whose worker stopped (crash, restart, retry due)."""
+    """Restart sending for issues whose worker stopped (crash, outage, retry due)."""
     now = now or timezone.now()
     quiet_since = now - timedelta(seconds=option("LEASE_SECONDS"))
     resumed = []

@@ -7,6 +7,17 @@ from broadsheet.newsletter.models import Newsletter
 class NewsletterChoiceField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
+    def clean(self, value):
+        # An id the database cannot even hold is simply not a choice.
+        for item in value or []:
+            if not (isinstance(item, str) and item.isdigit() and len(item) < 10):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super().clean(value)
+
     def label_from_instance(self, newsletter):
         return f"{newsletter.name}: {newsletter.description}"
 

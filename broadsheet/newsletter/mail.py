@@ -9,12 +9,13 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from broadsheet.core.mail import render_message
 from broadsheet.newsletter import tokens
-from broadsheet.newsletter.models import Issue, Subscriber
+from broadsheet.newsletter.models import Issue, Newsletter, Subscriber
 
 UNSUBSCRIBE = "%%UNSUBSCRIBE_URL%%"
 MANAGE = "%%MANAGE_URL%%"
@@ -38,7 +39,12 @@ def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
     context = {
         "subscriber": subscriber,
         "confirm_url": absolute(reverse("newsletter:confirm", args=[key])),
-        "newsletters": list(subscriber.newsletters.all()),
+        "newsletters": list(
+            Newsletter.objects.filter(
+                Q(pk__in=subscriber.pending_newsletters)
+                | Q(subscription__subscriber=subscriber)
+            ).distinct()
+        ),
         "hours": tokens.CONFIRM_MAX_AGE // 3600,
     }
     return render_message(

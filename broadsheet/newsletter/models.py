@@ -93,12 +93,17 @@ class Newsletter(models.Model):
         return {int(d) for d in self.days.split(",") if d.strip()}
 
     @property
+    def address(self) -> str:
+        """The bare sending address (settings may hold "Name <address>")."""
+        from email.utils import parseaddr
+
+        return self.sender_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+    @property
     def from_email(self) -> str:
         from email.utils import formataddr
 
-        return formataddr(
-            (self.sender_name, self.sender_email or settings.DEFAULT_FROM_EMAIL)
-        )
+        return formataddr((self.sender_name, self.address))
 
 
 class Subscriber(models.Model):
@@ -133,6 +138,9 @@ class Subscriber(models.Model):
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)
     bounce_reason = models.CharField(max_length=300, blank=True)
+    # Newsletters asked for through the public form, added once confirmed:
+    # nobody can add lists to someone else's address.
+    pending_newsletters = models.JSONField(default=list, blank=True)
     newsletters = models.ManyToManyField(
         Newsletter, through="Subscription", related_name="subscribers"
     )
@@ -142,6 +150,22 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return self.email
+
+    def clean(self):
+        from broadsheet.newsletter.services import (
+            BadAddress,
+            address_key,
+            clean_address,
+        )
+
+        try:
+            self.email = clean_address(self.email)
+        except BadAddress as problem:
+            raise ValidationError({"email": str(problem)}) from None
+        self.email_key = address_key(self.email)
+        clash = Subscriber.objects.filter(email_key=self.email_key).exclude(pk=self.pk)
+        if clash.exists():
+            raise ValidationError({"email": _("That address is already on the list.")})
 
 
 class Subscription(models.Model):
@@ -180,7 +204,12 @@ class Issue(models.Model):
     # editor chose the articles by hand.
     auto_articles = models.BooleanField(default=True)
     scheduled_for = models.DateTimeField(_("send at"))
+    # The schedule slot the issue was composed for; moving scheduled_for
+    # does not make the scheduler compose the slot again.
+    slot = models.DateTimeField(null=True, blank=True, editable=False)
     covers_from = models.DateTimeField(null=True, blank=True)
+    # Articles published up to here are in this issue; the next starts here.
+    covers_until = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -193,7 +222,7 @@ class Issue(models.Model):
         ordering = ["-scheduled_for"]
         constraints = [
             models.UniqueConstraint(
-                fields=["newsletter", "scheduled_for"], name="one_issue_per_slot"
+                fields=["newsletter", "slot"], name="one_issue_per_slot"
             )
         ]
 

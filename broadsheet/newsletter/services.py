@@ -40,7 +40,12 @@ def clean_address(raw: str) -> str:
             _("“%(a)s” is not an email address.") % {"a": address}
         ) from None
     local, _at, domain = address.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    address = f"{local}@{domain.lower()}"
+    if len(address_key(address)) > MAX_EMAIL_LENGTH:
+        raise BadAddress(
+            _("That address is longer than %(n)d characters.") % {"n": MAX_EMAIL_LENGTH}
+        )
+    return address
 
 
 def address_key(address: str) -> str:
@@ -58,34 +63,47 @@ class SubscribeResult:
 def subscribe(
     *, email: str, newsletters, source: str = "form", user=None, confirmed=False
 ) -> SubscribeResult:
-    """Add the newsletters to this address, asking it to confirm if needed.
+    """Ask for these newsletters at this address.
 
-    The answer is the same whether or not the address was known, so the form
-    cannot be used to find out who subscribes.
+    Unless ``confirmed`` (a member's verified address, an import with
+    consent), the newsletters are only added once the address confirms, so
+    nobody can add lists to someone else's subscription. The answer is the
+    same whether or not the address was known: the form cannot be used to
+    find out who subscribes.
     """
     address = clean_address(email)
     newsletters = list(newsletters)
     if not newsletters:
         raise BadAddress(_("Choose at least one newsletter."))
-    subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+    subscriber, _created = Subscriber.objects.select_for_update().get_or_create(
         email_key=address_key(address),
         defaults={"email": address, "source": source, "user": user},
     )
     if user is not None and subscriber.user_id is None:
         subscriber.user = user
         subscriber.save(update_fields=["user"])
-    for newsletter in newsletters:
-        Subscription.objects.get_or_create(subscriber=subscriber, newsletter=newsletter)
-    if subscriber.status == Subscriber.Status.ACTIVE:
-        return SubscribeResult(subscriber, confirmation_sent=False, already_active=True)
     if confirmed:
-        _activate(subscriber)
+        _add(subscriber, [n.pk for n in newsletters])
+        if subscriber.status != Subscriber.Status.ACTIVE:
+            _activate(subscriber)
         return SubscribeResult(subscriber, confirmation_sent=False)
-    if subscriber.status != Subscriber.Status.PENDING:
-        # Unsubscribed or bouncing: only a fresh confirmation brings them back.
+    have = set(subscriber.newsletters.values_list("pk", flat=True))
+    wanted = [n.pk for n in newsletters if n.pk not in have]
+    if subscriber.status == Subscriber.Status.ACTIVE and not wanted:
+        return SubscribeResult(subscriber, confirmation_sent=False, already_active=True)
+    subscriber.pending_newsletters = sorted(
+        set(subscriber.pending_newsletters) | set(wanted)
+    )
+    if subscriber.status != Subscriber.Status.ACTIVE:
+        # New, unsubscribed or bouncing: only a confirmation brings them in.
         subscriber.status = Subscriber.Status.PENDING
-        subscriber.save(update_fields=["status"])
+    subscriber.save(update_fields=["pending_newsletters", "status"])
     return SubscribeResult(subscriber, confirmation_sent=send_confirmation(subscriber))
+
+
+def _add(subscriber: Subscriber, newsletter_ids) -> None:
+    for pk in newsletter_ids:
+        Subscription.objects.get_or_create(subscriber=subscriber, newsletter_id=pk)
 
 
 def send_confirmation(subscriber: Subscriber) -> bool:
@@ -133,6 +151,11 @@ def confirm(key: str) -> Subscriber:
     subscriber = Subscriber.objects.select_for_update().filter(token=token).first()
     if subscriber is None:
         raise tokens.LinkInvalid
+    existing = Newsletter.objects.filter(pk__in=subscriber.pending_newsletters)
+    _add(subscriber, existing.values_list("pk", flat=True))
+    if subscriber.pending_newsletters:
+        subscriber.pending_newsletters = []
+        subscriber.save(update_fields=["pending_newsletters"])
     if subscriber.status != Subscriber.Status.ACTIVE:
         _activate(subscriber)
     return subscriber
@@ -147,7 +170,9 @@ def unsubscribe(subscriber: Subscriber, newsletter: Newsletter | None = None) ->
     subscriptions.delete()
     if not Subscription.objects.filter(subscriber=subscriber).exists():
         Subscriber.objects.filter(pk=subscriber.pk).update(
-            status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
+            status=Subscriber.Status.UNSUBSCRIBED,
+            unsubscribed_at=timezone.now(),
+            pending_newsletters=[],
         )
 
 
@@ -155,17 +180,17 @@ def unsubscribe(subscriber: Subscriber, newsletter: Newsletter | None = None) ->
 def set_subscriptions(subscriber: Subscriber, newsletters) -> None:
     """Keep exactly these newsletters for the subscriber (the manage page)."""
     wanted = {n.pk for n in newsletters}
-    if not wanted:
+    # Only newsletters on offer are on the form; paused ones stay as they are.
+    Subscription.objects.filter(
+        subscriber=subscriber, newsletter__is_active=True
+    ).exclude(newsletter_id__in=wanted).delete()
+    _add(subscriber, wanted)
+    if not Subscription.objects.filter(subscriber=subscriber).exists():
         unsubscribe(subscriber)
-        return
-    Subscription.objects.filter(subscriber=subscriber).exclude(
-        newsletter_id__in=wanted
-    ).delete()
-    for pk in wanted:
-        Subscription.objects.get_or_create(subscriber=subscriber, newsletter_id=pk)
 
 
 def mark_bouncing(subscriber_id: int, reason: str) -> None:
+    """Stop mailing an address the server refused for good, until it re-confirms."""
     Subscriber.objects.filter(pk=subscriber_id).update(
         status=Subscriber.Status.BOUNCED,
         bounced_at=timezone.now(),
@@ -206,7 +231,15 @@ def import_csv(data: bytes, *, newsletters) -> ImportReport:
     """
     report = ImportReport()
     text = decode_csv(data)
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _import_rows(csv.DictReader(io.StringIO(text)), newsletters, report)
+    except csv.Error as error:
+        raise BadAddress(
+            _("The file is not readable as CSV (%(error)s).") % {"error": error}
+        ) from None
+
+
+def _import_rows(reader, newsletters, report: ImportReport) -> ImportReport:
     columns = {(name or "").strip().lower() for name in reader.fieldnames or []}
     if "email" not in columns or "consent" not in columns:
         raise BadAddress(

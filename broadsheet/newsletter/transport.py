@@ -1,11 +1,15 @@
 """Hand messages to the mail server so a crash can neither lose nor repeat one.
 
-Over SMTP the message body is sent without its final "." line; the caller
-records the delivery as sent; only then is the "." sent that makes the
-server accept it. A worker killed before the record is written leaves the
-server with an unfinished message, which it discards, and the delivery is
-sent again on restart. The only window left is the few microseconds
-between the database commit and writing three bytes to the socket.
+Over SMTP the message body is sent without its final "." line; then the
+caller records the delivery as sent (a compare-and-set that fails if the
+delivery is no longer this worker's, or the reader has just unsubscribed);
+only then is the "." sent that makes the server accept the message. A worker
+killed before the record is written leaves the server an unfinished message,
+which it discards, and the delivery is sent again after a restart. If the
+record cannot be written, the connection is dropped instead of finishing
+the message. What remains is the time between the database commit and the
+server's reply to ".": a worker killed exactly then, while the server goes
+on to refuse the message, leaves it recorded as sent.
 
 Other email backends (file, console, memory) are local and cannot half-fail,
 so they just record and send.
@@ -18,16 +22,40 @@ import ssl
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.message import sanitize_address
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+MAX_ERROR = 300
 
 
-class TemporaryFailure(Exception):
-    """Try again later (4xx, connection trouble)."""
+class DeliveryError(Exception):
+    def __init__(self, text: str):
+        super().__init__(text[:MAX_ERROR])
 
 
-class PermanentFailure(Exception):
-    """The server refused this address for good (5xx)."""
+class TemporaryFailure(DeliveryError):
+    """This message could not go now (4xx): try it again later."""
+
+
+class RecipientRefused(DeliveryError):
+    """The server refused this address for good (5xx to RCPT)."""
+
+
+class MessageRefused(DeliveryError):
+    """The server refused the message after it was recorded as sent."""
+
+    def __init__(self, text: str, *, temporary: bool):
+        super().__init__(text)
+        self.temporary = temporary
+
+
+class ServerUnavailable(DeliveryError):
+    """The server cannot be used at all (down, sender or login refused):
+    stop this run without counting it against any reader."""
+
+
+class Abandoned(Exception):
+    """The delivery stopped being ours before the message was finished."""
 
 
 def uses_smtp() -> bool:
@@ -56,17 +84,22 @@ class Transport:
             self.backend.close()
             self.backend = None
 
+    def _drop(self) -> None:
+        """Close without QUIT: the server discards an unfinished message."""
+        if self.smtp is not None:
+            self.smtp.close()
+            self.smtp = None
+
     def _connect(self) -> smtplib.SMTP:
         if self.smtp is None:
             timeout = settings.EMAIL_TIMEOUT or 30
             try:
                 if settings.EMAIL_USE_SSL:
-                    context = ssl.create_default_context()
                     self.smtp = smtplib.SMTP_SSL(
                         settings.EMAIL_HOST,
                         settings.EMAIL_PORT,
                         timeout=timeout,
-                        context=context,
+                        context=ssl.create_default_context(),
                     )
                 else:
                     self.smtp = smtplib.SMTP(
@@ -85,63 +118,70 @@ class Transport:
                     )
             except (smtplib.SMTPException, OSError) as error:
                 self.smtp = None
-                raise TemporaryFailure(
-                    f"cannot reach the mail server: {error}"
-                ) from error
+                raise ServerUnavailable(f"mail server: {error}") from error
         return self.smtp
 
     def send(self, message, *, record_sent) -> None:
-        """Send one message; ``record_sent()`` commits the delivery first."""
+        """Send one message; ``record_sent()`` must commit it and return True."""
         if not uses_smtp():
             if self.backend is None:
                 self.backend = get_connection()
                 self.backend.open()
-            record_sent()
+            if not record_sent():
+                raise Abandoned
             self.backend.send_messages([message])
             return
         try:
             self._send_smtp(message, record_sent)
         except (smtplib.SMTPServerDisconnected, OSError) as error:
-            self.close()
-            raise TemporaryFailure(str(error)) from error
+            self._drop()
+            raise ServerUnavailable(f"connection lost: {error}") from error
 
     def _send_smtp(self, message, record_sent) -> None:
         smtp = self._connect()
-        sender = message.from_email
-        recipient = message.recipients()[0]
-        code, reply = smtp.mail(_address(sender))
-        _check(code, reply, smtp)
+        encoding = message.encoding or settings.DEFAULT_CHARSET
+        # sanitize_address turns an internationalised domain into punycode.
+        sender = sanitize_address(message.from_email, encoding)
+        recipient = sanitize_address(message.recipients()[0], encoding)
+        code, reply = smtp.mail(sender)
+        if code != 250:
+            self._reset(smtp)
+            if code >= 500:
+                raise ServerUnavailable(_text(code, reply))
+            raise TemporaryFailure(_text(code, reply))
         code, reply = smtp.rcpt(recipient)
-        _check(code, reply, smtp)
+        if code not in (250, 251):
+            self._reset(smtp)
+            if code >= 500:
+                raise RecipientRefused(_text(code, reply))
+            raise TemporaryFailure(_text(code, reply))
         code, reply = smtp.docmd("data")
         if code != 354:
-            _check(code, reply, smtp)
+            self._reset(smtp)
+            if code >= 500:
+                raise ServerUnavailable(_text(code, reply))
+            raise TemporaryFailure(_text(code, reply))
         body = message.message().as_bytes(linesep="\r\n")
         body = _LEADING_DOT.sub(b"..", body)
         if not body.endswith(b"\r\n"):
             body += b"\r\n"
         smtp.send(body)
-        record_sent()
+        if not record_sent():
+            self._drop()
+            raise Abandoned
         smtp.send(b".\r\n")
         code, reply = smtp.getreply()
         if code != 250:
-            _check(code, reply, smtp)
+            self._reset(smtp)
+            raise MessageRefused(_text(code, reply), temporary=code < 500)
+
+    @staticmethod
+    def _reset(smtp) -> None:
+        try:
+            smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            pass
 
 
-def _address(value: str) -> str:
-    from email.utils import parseaddr
-
-    return parseaddr(value)[1]
-
-
-def _check(code: int, reply: bytes, smtp) -> None:
-    if code in (250, 251):
-        return
-    text = f"{code} {reply.decode(errors='replace')}"
-    try:
-        smtp.rset()
-    except (smtplib.SMTPException, OSError):
-        pass
-    if 500 <= code < 600:
-        raise PermanentFailure(text)
-    raise TemporaryFailure(text)
+def _text(code: int, reply: bytes) -> str:
+    return f"{code} {reply.decode(errors='replace')}"

@@ -1,5 +1,7 @@
 """Readers' side of the newsletters: subscribe, confirm, manage, leave, read."""
 
+import re
+
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,9 +32,12 @@ def signup(request):
             except services.BadAddress as problem:
                 errors, status = [str(problem)], 400
             else:
-                if result.subscriber.status == Subscriber.Status.ACTIVE and (
-                    result.subscriber.user_id == getattr(request.user, "pk", None)
-                ):
+                own = (
+                    request.user.is_authenticated
+                    and result.subscriber.user_id == request.user.pk
+                    and result.subscriber.status == Subscriber.Status.ACTIVE
+                )
+                if own:  # a member's verified address: straight to their choices
                     return redirect("newsletter:manage", token=result.subscriber.token)
                 return redirect("newsletter:check_inbox")
         else:
@@ -91,13 +96,17 @@ def confirm(request, key: str):
         return _link_problem(request, _("This confirmation link is not valid."))
     if request.method == "POST":
         services.confirm(key)
-        return render(
-            request,
-            "newsletter/confirmed.html",
-            {"subscriber": subscriber, "newsletters": subscriber.newsletters.all()},
+        return _personal(
+            render(
+                request,
+                "newsletter/confirmed.html",
+                {"subscriber": subscriber, "newsletters": subscriber.newsletters.all()},
+            )
         )
     # Mail scanners open links; only a person pressing the button confirms.
-    return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
+    return _personal(
+        render(request, "newsletter/confirm.html", {"subscriber": subscriber})
+    )
 
 
 def _link_problem(request, message: str):
@@ -109,10 +118,20 @@ def _link_problem(request, message: str):
     )
 
 
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,60}")
+SLUG = re.compile(r"[A-Za-z0-9_-]{1,60}")
+
+
 def _subscriber(token: str) -> Subscriber:
-    if len(token) > 60:
+    if not TOKEN.fullmatch(token):
         raise Http404
     return get_object_or_404(Subscriber, token=token)
+
+
+def _personal(response):
+    """Pages that show a subscriber's address are never kept by any cache."""
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def manage(request, token: str):
@@ -125,7 +144,8 @@ def manage(request, token: str):
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["newsletters"]
         services.set_subscriptions(subscriber, chosen)
-        if chosen and subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        lapsed = (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED)
+        if chosen and subscriber.status in lapsed:
             services.subscribe(
                 email=subscriber.email, newsletters=chosen, source="manage"
             )
@@ -133,29 +153,27 @@ def manage(request, token: str):
         else:
             messages.success(request, _("Your choices are saved."))
         return redirect("newsletter:manage", token=token)
-    return render(
-        request, "newsletter/manage.html", {"subscriber": subscriber, "form": form}
+    return _personal(
+        render(
+            request,
+            "newsletter/manage.html",
+            {"subscriber": subscriber, "form": form},
+        )
     )
 
 
 @csrf_exempt  # RFC 8058: mail clients POST here without cookies or a token
 def unsubscribe(request, token: str):
     subscriber = _subscriber(token)
-    newsletter = Newsletter.objects.filter(slug=request.GET.get("n", "")).first()
+    slug = request.GET.get("n", "")
+    newsletter = (
+        Newsletter.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
+    )
+    context = {"subscriber": subscriber, "newsletter": newsletter}
     if request.method == "POST":
         services.unsubscribe(subscriber, newsletter)
-        response = render(
-            request,
-            "newsletter/unsubscribed.html",
-            {"subscriber": subscriber, "newsletter": newsletter},
-        )
-        response["Cache-Control"] = "no-store"
-        return response
-    return render(
-        request,
-        "newsletter/unsubscribe.html",
-        {"subscriber": subscriber, "newsletter": newsletter},
-    )
+        return _personal(render(request, "newsletter/unsubscribed.html", context))
+    return _personal(render(request, "newsletter/unsubscribe.html", context))
 
 
 @login_required
@@ -170,15 +188,19 @@ def member_subscriptions(request):
         chosen = form.cleaned_data["newsletters"]
         if subscriber is not None:
             services.set_subscriptions(subscriber, chosen)
-        if chosen:
-            services.subscribe(
-                email=request.user.email,
-                newsletters=chosen,
-                user=request.user,
-                confirmed=_is_verified_address(request.user, request.user.email),
-                source="member",
-            )
-        messages.success(request, _("Your newsletter choices are saved."))
+        try:
+            if chosen:
+                services.subscribe(
+                    email=request.user.email,
+                    newsletters=chosen,
+                    user=request.user,
+                    confirmed=_is_verified_address(request.user, request.user.email),
+                    source="member",
+                )
+        except services.BadAddress as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(request, _("Your newsletter choices are saved."))
     return redirect("accounts:profile")
 
 
@@ -199,7 +221,7 @@ def issue_page(request, slug: str, pk: int):
         Issue.objects.select_related("newsletter"),
         pk=pk,
         newsletter__slug=slug,
-        status=Issue.Status.SENT,
+        status__in=[Issue.Status.SENDING, Issue.Status.SENT],
     )
     return render(
         request,

@@ -58,7 +58,7 @@ class SubscriberViewSet(SnippetViewSet):
     export_filename = "subscribers"
     search_fields = ["email"]
     search_backend_name = None
-    panels = [FieldPanel("email", read_only=True), FieldPanel("status")]
+    panels = [FieldPanel("email"), FieldPanel("status"), FieldPanel("newsletters")]
 
 
 class NewsletterGroup(SnippetViewSetGroup):

@@ -18,7 +18,16 @@ class SMTPMailbox:
     def __init__(self):
         self.messages = []  # email.message.EmailMessage, policy=default
         self.refuse: dict[str, str] = {}
+        self.refuse_senders: dict[str, str] = {}
+        self.on_message = None  # called with each message as it arrives
         self._lock = threading.Lock()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if address in self.refuse_senders:
+            return self.refuse_senders[address]
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -33,6 +42,8 @@ class SMTPMailbox:
         message.envelope_to = list(envelope.rcpt_tos)
         with self._lock:
             self.messages.append(message)
+        if self.on_message is not None:
+            self.on_message(message)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list:

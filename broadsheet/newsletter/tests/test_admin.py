@@ -125,3 +125,24 @@ def test_review_preview_test_send_and_skip(editor, daily, publication):
     assert (
         Client().get(f"/admin/newsletters/issues/{issue.pk}/review/").status_code == 302
     )
+
+
+def test_staff_without_newsletter_permissions_are_turned_away(daily, publication):
+    from django.contrib.auth.models import Permission
+
+    staff = factories.make_member("staff@example.com")
+    staff.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client = Client()
+    client.force_login(staff)
+    issue = Issue.objects.create(
+        newsletter=daily, subject="S", scheduled_for=timezone.now()
+    )
+    for url in (
+        f"/admin/newsletters/issues/{issue.pk}/review/",
+        f"/admin/newsletters/issues/{issue.pk}/preview/",
+        "/admin/newsletters/subscribers/import/",
+    ):
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, "/admin/"), url
+    client.post(f"/admin/newsletters/issues/{issue.pk}/review/", {"action": "send"})
+    assert Issue.objects.get().status == Issue.Status.DRAFT

@@ -1,6 +1,7 @@
 """Composing and sending issues through a real SMTP server (aiosmtpd)."""
 
 import datetime
+import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -158,7 +159,20 @@ def test_issues_are_composed_for_their_slot_once(daily, publication):
     [issue] = compose.compose_due_issues(close)
     assert compose.compose_due_issues(close) == []  # once
     assert issue.subject == "Daily briefing, Monday 30 November"
-    assert issue.status in (Issue.Status.SCHEDULED, Issue.Status.SKIPPED)
+    # The test articles were published just now, long after this slot.
+    assert (issue.status, issue.article_ids) == (Issue.Status.SKIPPED, [])
+    # Moving the issue does not make the scheduler compose the slot again.
+    Issue.objects.filter(pk=issue.pk).update(
+        scheduled_for=slot + datetime.timedelta(hours=2)
+    )
+    assert compose.compose_due_issues(close) == []
+
+
+def test_the_hour_clocks_go_back_does_not_send_into_the_past(daily):
+    daily.time_zone, daily.send_time = "America/New_York", datetime.time(1, 30)
+    daily.save()
+    after = datetime.datetime(2026, 11, 1, 6, 15, tzinfo=datetime.UTC)  # 01:15 EST
+    assert compose.next_slot(daily, after) > after
 
 
 def test_the_scheduler_sends_an_issue_when_its_time_comes(smtp_server, daily):
@@ -176,3 +190,76 @@ def test_the_scheduler_sends_an_issue_when_its_time_comes(smtp_server, daily):
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SENT
     assert [m["Subject"] for m in smtp_server.messages] == ["Due now"]
+
+
+def test_a_reader_who_leaves_mid_batch_gets_nothing(smtp_server, issue, daily):
+    """The final check happens per message, between body and '.'."""
+    first = factories.make_subscriber("first@example.com", daily)
+    second = factories.make_subscriber("second@example.com", daily)
+
+    def leave_after_first(message):
+        # The SMTP server runs in an event loop: touch the database elsewhere.
+        def leave():
+            Subscriber.objects.filter(pk=second.pk).update(status="unsubscribed")
+
+        if first.email in message.envelope_to:
+            thread = threading.Thread(target=leave)
+            thread.start()
+            thread.join()
+
+    smtp_server.on_message = leave_after_first
+    send(issue)
+    assert [m.envelope_to for m in smtp_server.messages] == [[first.email]]
+    assert Delivery.objects.get(subscriber=second).status == Delivery.Status.SKIPPED
+
+
+def test_a_batch_taken_over_by_another_worker_is_not_sent_twice(
+    smtp_server, issue, daily
+):
+    from broadsheet.newsletter import delivery
+
+    for n in range(3):
+        factories.make_subscriber(f"r{n}@example.com", daily)
+    with transaction.atomic():
+        queue_issue(issue)
+        Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING)
+        # Worker A claims the batch, then stalls past its lease …
+        batch, lease_a = delivery._claim(issue, timezone.now())
+        # … so worker B claims the same rows later and sends them.
+        later = timezone.now() + datetime.timedelta(minutes=5)
+        Delivery.objects.update(claimed_until=later)
+    rendered = delivery.render_issue(issue)
+    with delivery.Transport() as transport:
+        sent = [
+            delivery._deliver(transport, rendered, issue, d, lease_a) for d in batch
+        ]
+    assert sent == [0, 0, 0]  # A finds the rows no longer its own
+    assert smtp_server.messages == []
+    assert Delivery.objects.filter(status=Delivery.Status.QUEUED).count() == 3
+
+
+def test_a_refused_sender_pauses_the_issue_without_blaming_readers(
+    smtp_server, issue, daily, settings
+):
+    factories.make_subscriber("one@example.com", daily)
+    daily.sender_email = "blocked@example.com"
+    daily.save()
+    smtp_server.refuse_senders = {"blocked@example.com": "550 Sender not allowed"}
+    send(issue)
+    assert Subscriber.objects.get().status == Subscriber.Status.ACTIVE
+    assert Delivery.objects.get().status == Delivery.Status.QUEUED
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.SENDING
+
+
+def test_odd_addresses_do_not_stop_the_issue(smtp_server, issue, daily):
+    factories.make_subscriber("reader@bücher.example", daily)
+    factories.make_subscriber("after@example.com", daily)
+    long_reply = "550 5.1.1 " + "This mailbox does not exist. " * 20
+    smtp_server.refuse["after@example.com"] = long_reply[:500]
+    send(issue)
+    assert [m.envelope_to for m in smtp_server.messages] == [
+        ["reader@xn--bcher-kva.example"]
+    ]
+    bounced = Delivery.objects.get(subscriber__email="after@example.com")
+    assert bounced.status == Delivery.Status.BOUNCED and len(bounced.last_error) <= 300
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT
