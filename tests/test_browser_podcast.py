@@ -67,3 +67,36 @@ def test_episode_plays_seeks_with_range_and_links_platforms(
     assert page.context.cookies() == []
     assert page.errors == []
     assert page.evaluate("window.__csp") == []
+
+
+def test_seeking_far_into_a_long_episode_asks_for_that_byte_range(
+    reader, live_server, live_publication
+):
+    from broadsheet.podcast.synth import tone_mp3
+
+    show = factories.make_show(live_publication["home"], slug="long-show")
+    # Ten minutes of constant-bitrate MP3: far more than chromium buffers ahead.
+    long_audio = tone_mp3(3, bitrate=128) * 200
+    episode = factories.make_episode(show, audio=long_audio, slug="long-episode")
+    assert episode.duration >= 590
+    page = reader
+    starts = []
+
+    def record(request):
+        header = request.headers.get("range", "")
+        if "/podcast/audio/" in request.url and header.startswith("bytes="):
+            starts.append(int(header[6:].split("-")[0] or 0))
+
+    page.on("request", record)
+    page.goto(live_server.url + episode.url)
+    for _ in range(50):  # wait until the browser knows the duration
+        if page.eval_on_selector("audio", "a => a.readyState") >= 1:
+            break
+        page.wait_for_timeout(100)
+    page.eval_on_selector("audio", "a => { a.currentTime = 500; }")
+    for _ in range(50):
+        if any(start > len(long_audio) // 2 for start in starts):
+            break
+        page.wait_for_timeout(100)
+    assert any(start > len(long_audio) // 2 for start in starts), starts
+    assert page.errors == []

@@ -139,7 +139,9 @@ def load_podcast(home, *, now: datetime, make_image) -> int:
                 f"Audio: {spec['title']}",
             ),
             transcript=_document(
-                f"{spec['slug']}.vtt", TRANSCRIPT.encode(), f"Transcript: {spec['title']}"
+                f"{spec['slug']}.vtt",
+                TRANSCRIPT.encode(),
+                f"Transcript: {spec['title']}",
             )
             if with_extras
             else None,

@@ -191,7 +191,9 @@ def test_the_demo_podcast_has_three_episodes_with_real_audio(client):
     episodes = EpisodePage.objects.live()
     assert episodes.count() == 3
     assert all(e.duration >= 15 and e.audio_type == "audio/mpeg" for e in episodes)
-    assert episodes.filter(transcript__isnull=False, chapters__isnull=False).count() == 1
+    assert (
+        episodes.filter(transcript__isnull=False, chapters__isnull=False).count() == 1
+    )
     feed = client.get("/podcast/the-briefing-podcast/feed.xml")
     assert feed.status_code == 200 and feed.content.count(b"<enclosure") == 3
     assert services.load_demo().created_episodes == 0
