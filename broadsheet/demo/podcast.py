@@ -46,7 +46,8 @@ EPISODES = [
         "slug": "a-trailer-for-the-briefing",
         "title": "A trailer for The Briefing",
         "summary": "Two minutes on what this show is and who makes it.",
-        "notes": "<p>Who we are, what we cover, and how often a new episode appears.</p>",
+        "notes": "<p>Who we are, what we cover, and how often a new episode "
+        "appears.</p>",
         "notes_hz": (523.0, 659.0),
         "days_ago": 14,
         "episode_type": "trailer",
