@@ -19,7 +19,7 @@ SHOW_SLUG = "the-briefing-podcast"
 PLATFORMS = {
     "apple": "https://podcasts.example.com/apple/the-briefing",
     "spotify": "https://podcasts.example.com/spotify/the-briefing",
-    "pocketcasts": "https://podcasts.example.com/pocketcasts/the-briefing",
+    "pocket-casts": "https://podcasts.example.com/pocket-casts/the-briefing",
     "overcast": "https://podcasts.example.com/overcast/the-briefing",
 }
 EPISODES = [

@@ -194,6 +194,11 @@ def test_the_demo_podcast_has_three_episodes_with_real_audio(client):
     assert (
         episodes.filter(transcript__isnull=False, chapters__isnull=False).count() == 1
     )
+    from broadsheet.podcast.models import Platform, PlatformLink
+
+    assert {link.platform for link in PlatformLink.objects.all()} <= set(
+        Platform.values
+    )
     feed = client.get("/podcast/the-briefing-podcast/feed.xml")
     assert feed.status_code == 200 and feed.content.count(b"<enclosure") == 3
     assert services.load_demo().created_episodes == 0
