@@ -2,13 +2,14 @@
 
 from urllib.parse import urljoin
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 from wagtail.rich_text import expand_db_html
 
 from broadsheet.podcast import categories
-from broadsheet.podcast.models import PodcastShowPage
+from broadsheet.podcast.models import PodcastShowPage, guid_for_feed
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -167,7 +168,9 @@ class ShowFeed(Feed):
             "show_type": show.show_type,
             # The translation key is a UUID fixed at creation: it survives a
             # new slug, a new domain or a move to another host.
-            "podcast_guid": str(show.translation_key),
+            "podcast_guid": str(
+                show.podcast_guid or guid_for_feed(settings.BASE_URL + show.feed_path())
+            ),
             "locked": show.feed_locked,
         }
 

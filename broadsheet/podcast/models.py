@@ -1,5 +1,8 @@
 """A podcast: a show page with episode pages under it."""
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -49,6 +52,16 @@ class Platform(models.TextChoices):
     CASTBOX = "castbox", "Castbox"
 
 
+# The namespace the Podcasting 2.0 specification fixes for podcast:guid.
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+def guid_for_feed(feed_url: str) -> uuid.UUID:
+    """podcast:guid as the spec defines it: UUIDv5 of the URL without scheme."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return uuid.uuid5(PODCAST_GUID_NAMESPACE, bare)
+
+
 class PodcastShowPage(Page):
     """A show: what podcast apps list, with its episodes as child pages."""
 
@@ -86,6 +99,9 @@ class PodcastShowPage(Page):
         default=True,
         help_text=_("Stop other podcast hosts from importing this feed."),
     )
+    # Podcasting 2.0's podcast:guid: a UUIDv5 of the feed address, fixed when
+    # the show is first saved so it survives a change of address.
+    podcast_guid = models.UUIDField(null=True, blank=True, editable=False)
 
     content_panels = Page.content_panels + [
         FieldPanel("description"),
@@ -127,6 +143,13 @@ class PodcastShowPage(Page):
 
     def feed_path(self) -> str:
         return reverse("podcast:feed", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if self.podcast_guid is None and self.slug:
+            self.podcast_guid = guid_for_feed(settings.BASE_URL + self.feed_path())
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "podcast_guid"}
+        return super().save(*args, **kwargs)
 
     def episodes(self):
         order = "release_date" if self.show_type == "serial" else "-release_date"

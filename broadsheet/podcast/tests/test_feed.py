@@ -1,8 +1,11 @@
 """The show's feed parses in two independent parsers and carries Apple's and
 Podcasting 2.0's tags, with lengths and durations read from the files."""
 
+import uuid
+
 import feedparser
 import pytest
+from django.conf import settings
 from lxml import etree
 
 from broadsheet.podcast.feeds import ITUNES, PODCAST
@@ -28,7 +31,7 @@ def test_feed_parses_in_feedparser_with_enclosures(client, show):
     assert not feed.bozo, feed.bozo_exception
     assert feed.feed.title == "The Test Show"
     assert {"itunes", "podcast"} <= set(feed.namespaces)
-    assert feed.feed.podcast_guid == str(show.translation_key)
+    assert feed.feed.podcast_guid == str(show.podcast_guid)
     assert len(feed.entries) == 2
     for entry, episode in zip(feed.entries, show.episodes(), strict=True):
         enclosure = entry.enclosures[0]
@@ -58,7 +61,13 @@ def test_feed_has_every_required_tag_in_its_namespace(client, show):
     assert channel.find("itunes:type", NS).text == "episodic"
     assert channel.find("language").text == "en"
     assert channel.find("copyright").text == "© Broadsheet"
-    assert channel.find("podcast:guid", NS).text == str(show.translation_key)
+    guid = uuid.UUID(channel.find("podcast:guid", NS).text)
+    # UUIDv5 of the feed address without its scheme, as Podcasting 2.0 says.
+    expected = uuid.uuid5(
+        uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"),
+        (settings.BASE_URL + show.feed_path()).split("://")[1],
+    )
+    assert (guid.version, guid) == (5, expected)
     locked = channel.find("podcast:locked", NS)
     assert locked.text == "yes" and locked.get("owner") == "podcast@example.com"
 
