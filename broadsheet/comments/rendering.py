@@ -64,5 +64,16 @@ def render_comment(text: str) -> str:
     )
 
 
+# Deeper than this, markdown-it stops parsing and drops the rest of the text
+# (its maxNesting); refusing is kinder than publishing half a comment.
+MAX_NESTING_LEVEL = 12
+
+
+def too_deeply_nested(text: str) -> bool:
+    return (
+        max((token.level for token in _MD.parse(text)), default=0) >= MAX_NESTING_LEVEL
+    )
+
+
 def count_links(html: str) -> int:
     return len(_LINK.findall(html))

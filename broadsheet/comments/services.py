@@ -15,7 +15,11 @@ from django.utils.translation import gettext as _
 
 from broadsheet.comments import policy
 from broadsheet.comments.models import Comment, Report
-from broadsheet.comments.rendering import count_links, render_comment
+from broadsheet.comments.rendering import (
+    count_links,
+    render_comment,
+    too_deeply_nested,
+)
 from broadsheet.core.text import without_bidi_controls
 
 DUPLICATE_WINDOW_HOURS = 24
@@ -47,6 +51,10 @@ def _checked_text(text: str) -> tuple[str, str]:
         raise CommentRefused(
             _("Comments can be at most %(max)d characters; this one has %(n)d.")
             % {"max": max_length, "n": len(text)}
+        )
+    if too_deeply_nested(text):
+        raise CommentRefused(
+            _("Quotes and lists can be nested at most 10 levels deep.")
         )
     html = render_comment(text)
     max_links = policy.setting("MAX_LINKS")

@@ -32,6 +32,7 @@ PASSWORD = "a long passphrase 42"
 TOO_LONG = "Comments can be at most 5000 characters; this one has"
 EMPTY = "Write something before posting."
 LINKS = "A comment can contain at most 2 links."
+NESTED = "Quotes and lists can be nested at most 10 levels deep."
 ENTITY_LINKS = " ".join(f"[{x}](h&#116;tps://{x}.io)" for x in "abc")  # https://
 
 
@@ -122,9 +123,14 @@ CORPUS = [
     c("`" * 3000 + "<script>alert(1)</script>", id="backtick-flood"),
     c(("*" * 50 + "x") * 98, id="emphasis-bomb"),
     c("*_" * 2500, id="emphasis-alternating"),
-    c("> " * 500 + "deep", id="nested-quotes"),
-    c("- " * 1000 + "x", id="nested-lists"),
-    c("".join(" " * 2 * i + "1. item\n" for i in range(55)), id="indented-lists"),
+    c("> " * 500 + "deep", NESTED, id="nested-quotes"),
+    c("- " * 1000 + "x", NESTED, id="nested-lists"),
+    c(
+        "".join(" " * 2 * i + "1. item\n" for i in range(55)),
+        NESTED,
+        id="indented-lists",
+    ),
+    c("> " * 3 + "a quote in a quote in a quote", id="shallow-quotes"),
     c("[](" * 1666, id="bracket-flood"),
     c("Invoice \u202egnp.exe\u202c \u2066iso\u2069 \u202a\u202b\u202d", id="rtl"),
     c("zero\u200bwidth\u2060no\ufeffbreak", id="zero-width"),

@@ -20,6 +20,7 @@ def test_privacy_page_is_generated_from_the_configuration(
     assert "mail is saved as files on the server" in html
     assert "Argon2" in html and "no photo, no Gravatar" in html
     assert "there are no tracking pixels and links are not rewritten" in html
+    assert "Episodes play from this site" in html
     assert "Comments close 30 days after an article is published." in html
 
     settings.EMBED_PROVIDERS = [factories.EXAMPLE_EMBED_PROVIDER]
