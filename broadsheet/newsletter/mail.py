@@ -25,13 +25,13 @@ def absolute(path: str) -> str:
     return settings.BASE_URL + path
 
 
-def unsubscribe_url(subscriber: Subscriber, newsletter) -> str:
-    path = reverse("newsletter:unsubscribe", args=[subscriber.token])
-    return absolute(f"{path}?n={newsletter.slug}")
+def unsubscribe_url(token: str, newsletter_slug: str) -> str:
+    path = reverse("newsletter:unsubscribe", args=[token])
+    return absolute(f"{path}?n={newsletter_slug}")
 
 
-def manage_url(subscriber: Subscriber) -> str:
-    return absolute(reverse("newsletter:manage", args=[subscriber.token]))
+def manage_url(token: str) -> str:
+    return absolute(reverse("newsletter:manage", args=[token]))
 
 
 def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
@@ -92,11 +92,8 @@ def issue_message(
     rendered: RenderedIssue, *, email: str, token: str
 ) -> EmailMultiAlternatives:
     """One recipient's copy, with RFC 8058 one-click unsubscribe headers."""
-    unsubscribe = absolute(
-        reverse("newsletter:unsubscribe", args=[token])
-        + f"?n={rendered.newsletter_slug}"
-    )
-    manage = absolute(reverse("newsletter:manage", args=[token]))
+    unsubscribe = unsubscribe_url(token, rendered.newsletter_slug)
+    manage = manage_url(token)
     mailbox = settings.NEWSLETTER_UNSUBSCRIBE_MAILBOX
     mailto = f"mailto:{mailbox}?subject=unsubscribe%20{token}"
     message = EmailMultiAlternatives(

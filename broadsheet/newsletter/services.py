@@ -56,7 +56,6 @@ def address_key(address: str) -> str:
 class SubscribeResult:
     subscriber: Subscriber
     confirmation_sent: bool
-    already_active: bool = False
 
 
 @transaction.atomic
@@ -90,7 +89,7 @@ def subscribe(
     have = set(subscriber.newsletters.values_list("pk", flat=True))
     wanted = [n.pk for n in newsletters if n.pk not in have]
     if subscriber.status == Subscriber.Status.ACTIVE and not wanted:
-        return SubscribeResult(subscriber, confirmation_sent=False, already_active=True)
+        return SubscribeResult(subscriber, confirmation_sent=False)
     subscriber.pending_newsletters = sorted(
         set(subscriber.pending_newsletters) | set(wanted)
     )

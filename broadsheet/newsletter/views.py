@@ -118,12 +118,12 @@ def _link_problem(request, message: str):
     )
 
 
-TOKEN = re.compile(r"[A-Za-z0-9_-]{1,60}")
-SLUG = re.compile(r"[A-Za-z0-9_-]{1,60}")
+# Tokens and newsletter slugs share one alphabet; anything else is no match.
+URL_WORD = re.compile(r"[A-Za-z0-9_-]{1,60}")
 
 
 def _subscriber(token: str) -> Subscriber:
-    if not TOKEN.fullmatch(token):
+    if not URL_WORD.fullmatch(token):
         raise Http404
     return get_object_or_404(Subscriber, token=token)
 
@@ -167,7 +167,9 @@ def unsubscribe(request, token: str):
     subscriber = _subscriber(token)
     slug = request.GET.get("n", "")
     newsletter = (
-        Newsletter.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
+        Newsletter.objects.filter(slug=slug).first()
+        if URL_WORD.fullmatch(slug)
+        else None
     )
     context = {"subscriber": subscriber, "newsletter": newsletter}
     if request.method == "POST":
