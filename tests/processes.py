@@ -36,5 +36,5 @@ def broadsheet(*args, env, **kwargs):
     )
 
 
-def shell(code: str, *, env) -> subprocess.CompletedProcess:
-    return broadsheet("shell", "--verbosity", "0", "-c", code, env=env)
+def shell(code: str, *, env, **kwargs) -> subprocess.CompletedProcess:
+    return broadsheet("shell", "--verbosity", "0", "-c", code, env=env, **kwargs)

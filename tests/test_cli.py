@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -191,3 +192,21 @@ def test_management_commands_pass_through(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
     assert "usage: broadsheet" in broadsheet("help", env=cli_env(tmp_path)).stdout
+
+
+def test_data_stays_in_the_checkout_whatever_the_working_directory(tmp_path):
+    # As README says: `make demo` (or any broadsheet command) keeps its data
+    # in var/ of the checkout, even when started from another folder.
+    env = cli_env(tmp_path / "unused")
+    del env["BROADSHEET_DATA_DIR"]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = shell(
+        "from django.conf import settings; print(settings.DATA_DIR)",
+        env=env,
+        cwd=elsewhere,
+    )
+    assert result.returncode == 0, result.stderr
+    checkout = Path(__file__).resolve().parent.parent
+    assert result.stdout.strip() == str(checkout / "var")
+    assert list(elsewhere.iterdir()) == []

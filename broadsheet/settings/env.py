@@ -49,9 +49,35 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    """Return where data lives when ``BROADSHEET_DATA_DIR`` is not set.
+
+    A source checkout (``make demo``) keeps it in ``var/`` beside the
+    package; an installed package in the user's data folder. Never the
+    working directory, so running a command from elsewhere cannot scatter
+    databases and secret keys around (or into the package).
+    """
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").is_file() and "site-packages" not in checkout.parts:
+        return checkout / "var"
+    xdg = env_str("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "broadsheet"
+
+
 def data_dir() -> Path:
     """Return the folder holding the SQLite database, media and generated secrets."""
-    return Path(env_str("BROADSHEET_DATA_DIR", "var")).resolve()
+    configured = env_str("BROADSHEET_DATA_DIR")
+    path = Path(configured).expanduser().resolve() if configured else default_data_dir()
+    if path == PACKAGE_DIR or PACKAGE_DIR in path.parents:
+        raise ImproperlyConfigured(
+            f"BROADSHEET_DATA_DIR must not be inside the code ({PACKAGE_DIR}): "
+            "data there would be packaged, committed or lost on upgrade."
+        )
+    return path
 
 
 def secret_key(*, production: bool) -> str:

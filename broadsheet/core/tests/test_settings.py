@@ -55,3 +55,18 @@ def test_generated_secret_key_is_kept_per_install(monkeypatch, tmp_path):
     assert env.secret_key(production=False) == first
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
     assert settings.SECRET_KEY  # the running suite has one too
+
+
+def test_data_folder_does_not_follow_the_working_directory(monkeypatch, tmp_path):
+    monkeypatch.delenv("BROADSHEET_DATA_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    # In a source checkout the data stays in var/ beside the package.
+    assert env.data_dir() == env.PACKAGE_DIR.parent / "var"
+    monkeypatch.chdir(env.PACKAGE_DIR)
+    assert env.data_dir() == env.PACKAGE_DIR.parent / "var"
+
+
+def test_a_data_folder_inside_the_code_is_refused(monkeypatch):
+    monkeypatch.setenv("BROADSHEET_DATA_DIR", str(env.PACKAGE_DIR / "var"))
+    with pytest.raises(ImproperlyConfigured, match="must not be inside the code"):
+        env.data_dir()
