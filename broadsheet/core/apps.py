@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Broadsheet core"
 
     def ready(self):
-        from broadsheet.core import signal_handlers
+        from broadsheet.core import signal_handlers, spreadsheets
 
         signal_handlers.register()
+        spreadsheets.install()
