@@ -38,7 +38,5 @@ def test_no_secret_or_data_file_is_tracked():
 )
 def test_data_folders_are_ignored_wherever_they_sit(path):
     # check-ignore exits 0 when the path is ignored.
-    result = subprocess.run(
-        ["git", "check-ignore", "--no-index", "-q", path], cwd=ROOT
-    )
+    result = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=ROOT)
     assert result.returncode == 0, f"{path} would be committable"

@@ -61,7 +61,8 @@ def default_data_dir() -> Path:
     databases and secret keys around (or into the package).
     """
     checkout = PACKAGE_DIR.parent
-    if (checkout / "pyproject.toml").is_file() and "site-packages" not in checkout.parts:
+    in_checkout = (checkout / "pyproject.toml").is_file()
+    if in_checkout and "site-packages" not in checkout.parts:
         return checkout / "var"
     xdg = env_str("XDG_DATA_HOME")
     base = Path(xdg) if xdg else Path.home() / ".local" / "share"

@@ -55,7 +55,7 @@ def test_subscriber_export_neutralises_formulas(admin_client):
 def test_wagtail_reports_are_neutralised_too(admin_client, publication):
     # Any CSV export, not only ours: an editor's page title in a report.
     article = publication["articles"][0]
-    article.title = "=HYPERLINK(\"http://evil.example\")"
+    article.title = '=HYPERLINK("http://evil.example")'
     article.save_revision().publish()
     response = admin_client.get("/admin/reports/aging-pages/?export=csv")
     assert response.status_code == 200
