@@ -1,7 +1,52 @@
+import os
+from datetime import datetime
+from pathlib import Path
+
 import pytest
-from django.core.cache import cache
+import time_machine
+from django.core.cache import caches
 
 from broadsheet.testing import factories, smtp
+
+# Tests whose module mentions one of these depend on dates or times; CI runs
+# them again at a few fixed instants (BROADSHEET_TEST_CLOCK, see .ci/run).
+CLOCK_WORDS = (
+    "timezone.now",
+    "timedelta",
+    "time_machine",
+    "datetime",
+    "expire",
+    "schedul",
+    "go_live",
+    "published_at",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    sources: dict[Path, str] = {}
+    for item in items:
+        path = Path(str(item.fspath))
+        if path not in sources:
+            sources[path] = path.read_text(encoding="utf-8")
+        if any(word in sources[path] for word in CLOCK_WORDS):
+            item.add_marker(pytest.mark.clock)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """Start each test at BROADSHEET_TEST_CLOCK (an ISO 8601 instant), if set.
+
+    The clock keeps ticking from there; tests that freeze their own clock
+    still do. Without the variable, tests run at the real time, so a test
+    that secretly depends on today's date fails on some day of CI's runs.
+    """
+    instant = os.environ.get("BROADSHEET_TEST_CLOCK")
+    if not instant:
+        yield None
+        return
+    start = datetime.fromisoformat(instant)
+    with time_machine.travel(start, tick=True):
+        yield start
 
 
 @pytest.fixture
@@ -12,7 +57,8 @@ def publication(db):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: rate-limit counts must not leak."""
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
 
 

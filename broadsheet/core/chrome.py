@@ -5,7 +5,7 @@ content version (see caching.py) and costs one cache read per page instead of
 several queries.
 """
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 from wagtail.models import Site
 
@@ -31,6 +31,7 @@ def site_chrome(request) -> dict:
     site = Site.find_for_request(request)
     site_id = site.pk if site else 0
     key = f"broadsheet:chrome:{site_id}:{content_version(request).isoformat()}"
+    cache = caches["local"]
     chrome = cache.get(key)
     if chrome is None:
         chrome = build_chrome(site)

@@ -130,16 +130,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 REDIS_URL = env.env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
+# "default" is shared by every process (all web workers, the task worker and
+# the scheduler), so rate limits count each request once however many
+# processes serve: Redis when REDIS_URL is set, else a table in the database.
+# "local" holds per-process copies of what is keyed by the content version
+# (site chrome, related rails): correct in any process, and fastest there.
+# Wagtail's rendition look-ups get their own in-process cache, as its docs advise.
+_LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {
+    "default": (
+        {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "broadsheet",
         }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "broadsheet_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    ),
+    "local": {**_LOCAL_CACHE, "LOCATION": "local"},
+    "renditions": {**_LOCAL_CACHE, "LOCATION": "renditions"},
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -257,8 +271,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if BASE_URL.startswith("https://") else "http"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-# allauth's cache-based limiter, also used for comments and reports. With
-# several server processes set REDIS_URL so they share one count.
+# allauth's cache-based limiter, also used for comments, reports and newsletter
+# signups; counted in the shared "default" cache, so once across processes.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

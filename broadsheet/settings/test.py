@@ -12,7 +12,12 @@ STORAGES = {
 MEDIA_ROOT = tempfile.mkdtemp(prefix="broadsheet-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process runs the suite, so an in-process cache is shared by all of it;
+# tests/test_shared_cache.py runs real servers on the real default.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = tempfile.mkdtemp(prefix="broadsheet-test-static-")
 COMMENTS = {**COMMENTS, "MIN_FILL_SECONDS": 0}  # noqa: F405

@@ -13,6 +13,7 @@ from broadsheet.newsletter import compose
 from broadsheet.newsletter.delivery import queue_issue, resume_stalled, send_pending
 from broadsheet.newsletter.models import Delivery, Issue, Subscriber
 from broadsheet.newsletter.services import unsubscribe
+from broadsheet.newsroom.models import ArticlePage
 from broadsheet.testing import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -153,13 +154,17 @@ def test_issues_are_composed_for_their_slot_once(daily, publication):
     assert slot == datetime.datetime(
         2026, 11, 30, 6, 0, tzinfo=datetime.UTC
     )  # Mon 07:00 CET
+    # Every test article appears long after this slot, whatever today is.
+    ArticlePage.objects.update(
+        first_published_at=slot + datetime.timedelta(days=1),
+        last_published_at=slot + datetime.timedelta(days=1),
+    )
     early = slot - datetime.timedelta(hours=3)
     assert compose.compose_due_issues(early) == []
     close = slot - datetime.timedelta(hours=1)
     [issue] = compose.compose_due_issues(close)
     assert compose.compose_due_issues(close) == []  # once
     assert issue.subject == "Daily briefing, Monday 30 November"
-    # The test articles were published just now, long after this slot.
     assert (issue.status, issue.article_ids) == (Issue.Status.SKIPPED, [])
     # Moving the issue does not make the scheduler compose the slot again.
     Issue.objects.filter(pk=issue.pk).update(
