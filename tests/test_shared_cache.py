@@ -42,7 +42,8 @@ def two_worker_server(tmp_path_factory):
             except requests.ConnectionError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     log.seek(0)
-                    raise AssertionError("serve did not start:\n" + log.read())
+                    problem = "serve did not start:\n" + log.read()
+                    raise AssertionError(problem) from None
                 time.sleep(0.3)
         yield base
     finally:
@@ -75,4 +76,3 @@ def test_signup_limit_is_counted_once_across_two_workers(two_worker_server):
     allowed = [s for s in statuses if s != 429]
     assert len(allowed) == SIGNUP_LIMIT, statuses
     assert statuses[SIGNUP_LIMIT:] == [429] * (2 * SIGNUP_LIMIT)
-
