@@ -30,6 +30,19 @@ def _setup_django() -> None:
     django.setup()
 
 
+def _default_base_url(host: str, port: int) -> None:
+    """Let links in mail point where this server listens, unless configured.
+
+    Set before Django starts, so the settings and every child process (the
+    worker renders and sends the mail) see the same public address.
+    """
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    os.environ.setdefault("BROADSHEET_BASE_URL", f"http://{host}:{port}")
+
+
 def _server_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -130,6 +143,7 @@ def serve(argv: list[str]) -> int:
         "--no-migrate", action="store_true", help="skip migrate/collectstatic"
     )
     args = parser.parse_args(argv)
+    _default_base_url(args.host, args.port)
     _setup_django()
     from broadsheet.core.checks import production_problems
 
@@ -157,6 +171,7 @@ def demo(argv: list[str]) -> int:
         "--no-serve", action="store_true", help="load the demo, then exit"
     )
     args = parser.parse_args(argv)
+    _default_base_url(args.host, args.port)
     _setup_django()
     from django.conf import settings
     from django.core.management import call_command

@@ -210,3 +210,58 @@ def test_data_stays_in_the_checkout_whatever_the_working_directory(tmp_path):
     checkout = Path(__file__).resolve().parent.parent
     assert result.stdout.strip() == str(checkout / "var")
     assert list(elsewhere.iterdir()) == []
+
+
+def _mail_containing(folder: Path, text: str, deadline: float) -> str:
+    while time.monotonic() < deadline:
+        for file in sorted(folder.glob("*.log")) if folder.exists() else []:
+            content = file.read_text(errors="replace")
+            if text in content:
+                return content
+        time.sleep(0.5)
+    raise AssertionError(f"no mail to {text} in {folder}")
+
+
+def test_mail_links_point_at_the_port_the_demo_serves_on(demo_server):
+    # Newsletter mail and account mail both use the address the demo listens
+    # on, and allauth's mail names the site.
+    base, env = demo_server["base"], demo_server["env"]
+    mail_folder = Path(env["BROADSHEET_DATA_DIR"]) / "mail"
+    session = requests.Session()
+    token = session.get(base + "/csrf/", timeout=10).json()["token"]
+    page = session.get(base + "/newsletters/", timeout=10).text
+    newsletter = re.search(r'name="newsletters" value="(\d+)"', page)[1]
+    headers = {"Referer": base + "/"}
+    session.post(
+        base + "/newsletters/",
+        data={
+            "csrfmiddlewaretoken": token,
+            "email": "port-reader@example.com",
+            "newsletters": newsletter,
+        },
+        headers=headers,
+        timeout=10,
+    )
+    session.post(
+        base + "/accounts/signup/",
+        data={
+            "csrfmiddlewaretoken": token,
+            "display_name": "Port Reader",
+            "email": "port-member@example.com",
+            "password1": "a long and unusual passphrase 41",
+            "password2": "a long and unusual passphrase 41",
+        },
+        headers=headers,
+        timeout=10,
+    )
+    deadline = time.monotonic() + 60
+    for address in ("port-reader@example.com", "port-member@example.com"):
+        message = _mail_containing(mail_folder, f"To: {address}", deadline)
+        links = re.findall(r"https?://[^\s\"'<>]+", message)
+        assert links, message
+        assert all(link.startswith(base + "/") for link in links), links
+    account_mail = _mail_containing(
+        mail_folder, "To: port-member@example.com", time.monotonic() + 1
+    )
+    assert "Hello from The Broadsheet Wire!" in account_mail
+    assert " from !" not in account_mail and "using !" not in account_mail

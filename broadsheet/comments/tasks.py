@@ -1,13 +1,12 @@
 """Comment mail, sent by the background worker. Safe to run twice."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from broadsheet.comments.models import Comment
-from broadsheet.core.mail import render_message
+from broadsheet.core.mail import public_url, render_message
 
 
 @task()
@@ -31,13 +30,13 @@ def send_reply_notification(comment_id: int) -> None:
         recipient = comment.reply_to.author if comment.reply_to else None
         if not _wants_reply_mail(recipient, comment):
             return
-        article_url = settings.BASE_URL + comment.article.url
+        article_url = public_url(comment.article.url)
         context = {
             "comment": comment,
             "recipient": recipient.member,
             "article_url": article_url,
             "comment_url": f"{article_url}#comment-{comment.pk}",
-            "preferences_url": settings.BASE_URL + "/accounts/profile/",
+            "preferences_url": public_url("/accounts/profile/"),
         }
         # Sent inside the transaction: if the mail server fails, the mark is
         # rolled back and a retry sends it.
@@ -78,8 +77,8 @@ def notify_moderators(comment_id: int, event: str) -> None:
     context = {
         "comment": comment,
         "event": event,
-        "queue_url": settings.BASE_URL + "/admin/comments/",
-        "article_url": settings.BASE_URL + comment.article.url,
+        "queue_url": public_url("/admin/comments/"),
+        "article_url": public_url(comment.article.url),
     }
     subject = (
         "A comment was reported" if event == "reported" else "A comment awaits review"

@@ -1,8 +1,18 @@
 """Outgoing mail: rendered in the request, delivered by the background worker."""
 
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+
+
+def public_url(path: str) -> str:
+    """Return ``path`` at the site's public address (``BROADSHEET_BASE_URL``).
+
+    Every link in every message comes from here, whether the message is
+    rendered in a request or by the worker, so all mail agrees on the address.
+    """
+    return settings.BASE_URL + path
 
 
 def send_later(message: EmailMessage) -> None:

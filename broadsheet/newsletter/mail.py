@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from broadsheet.core.mail import render_message
+from broadsheet.core.mail import public_url, render_message
 from broadsheet.newsletter import tokens
 from broadsheet.newsletter.models import Issue, Newsletter, Subscriber
 
@@ -21,24 +21,20 @@ UNSUBSCRIBE = "%%UNSUBSCRIBE_URL%%"
 MANAGE = "%%MANAGE_URL%%"
 
 
-def absolute(path: str) -> str:
-    return settings.BASE_URL + path
-
-
 def unsubscribe_url(token: str, newsletter_slug: str) -> str:
     path = reverse("newsletter:unsubscribe", args=[token])
-    return absolute(f"{path}?n={newsletter_slug}")
+    return public_url(f"{path}?n={newsletter_slug}")
 
 
 def manage_url(token: str) -> str:
-    return absolute(reverse("newsletter:manage", args=[token]))
+    return public_url(reverse("newsletter:manage", args=[token]))
 
 
 def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
     key = tokens.confirmation_key(subscriber)
     context = {
         "subscriber": subscriber,
-        "confirm_url": absolute(reverse("newsletter:confirm", args=[key])),
+        "confirm_url": public_url(reverse("newsletter:confirm", args=[key])),
         "newsletters": list(
             Newsletter.objects.filter(
                 Q(pk__in=subscriber.pending_newsletters)
@@ -72,8 +68,8 @@ def render_issue(issue: Issue) -> RenderedIssue:
         "issue": issue,
         "newsletter": issue.newsletter,
         "articles": issue_articles(issue),
-        "base_url": settings.BASE_URL,
-        "web_url": absolute(issue.get_absolute_url()),
+        "base_url": public_url(""),
+        "web_url": public_url(issue.get_absolute_url()),
         "unsubscribe_url": UNSUBSCRIBE,
         "manage_url": MANAGE,
     }

@@ -18,6 +18,6 @@ CACHES = {
     **CACHES,  # noqa: F405
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
-WAGTAILADMIN_BASE_URL = "http://testserver"
+BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = tempfile.mkdtemp(prefix="broadsheet-test-static-")
 COMMENTS = {**COMMENTS, "MIN_FILL_SECONDS": 0}  # noqa: F405
