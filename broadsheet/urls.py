@@ -8,7 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from broadsheet.accounts import urls as accounts_urls
 from broadsheet.accounts.views import admin_login
 from broadsheet.comments import urls as comments_urls
-from broadsheet.core.views import csrf_token, serve_media
+from broadsheet.core.media import serve_media
+from broadsheet.core.views import csrf_token
 from broadsheet.distribution import urls as distribution_urls
 from broadsheet.newsletter import urls as newsletter_urls
 from broadsheet.newsroom import urls as newsroom_urls

@@ -5,3 +5,10 @@ class DistributionConfig(AppConfig):
     name = "broadsheet.distribution"
     label = "distribution"
     verbose_name = "Distribution: feeds, sitemaps and machine-readable articles"
+
+    def ready(self):
+        from broadsheet.core.media import register_public_folder
+        from broadsheet.distribution.cards import CARD_FOLDER
+
+        # Social cards are drawn from a published article's headline and image.
+        register_public_folder(CARD_FOLDER)

@@ -5,24 +5,34 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
 
-from broadsheet.podcast import delivery, media
+from broadsheet.podcast import access, delivery, media
 from broadsheet.podcast.models import EpisodePage
 from broadsheet.podcast.ranges import Unsatisfiable, parse_range
 
 AUDIO_CACHE = "public, max-age=86400"
+# Files only this request may have (staff hearing a draft, a private collection).
+PRIVATE_CACHE = "private, no-cache"
 
 
-def _live_episode(pk: int) -> EpisodePage:
-    episode = EpisodePage.objects.live().select_related("audio").filter(pk=pk).first()
+def _episode_file(request, pk: int, field: str) -> tuple[EpisodePage, str]:
+    """Return the episode and the Cache-Control for its file, or raise Http404.
+
+    Served only for an episode a reader may see, or to whoever may edit it
+    (podcast/access.py).
+    """
+    episode = (
+        EpisodePage.objects.select_related(f"{field}__collection").filter(pk=pk).first()
+    )
     if episode is None:
         raise Http404
-    return episode
+    shared = access.check_fetch(request, episode, getattr(episode, field))
+    return episode, AUDIO_CACHE if shared else PRIVATE_CACHE
 
 
 @require_safe
 def audio(request, pk: int, ext: str):
     """Serve an episode's audio with Range, HEAD and conditional GET support."""
-    episode = _live_episode(pk)
+    episode, cache_control = _episode_file(request, pk, "audio")
     if ext != episode.extension:
         raise Http404
     name = episode.audio.file.name
@@ -33,7 +43,7 @@ def audio(request, pk: int, ext: str):
     etag = '"' + hashlib.sha1(f"{name}:{size}".encode()).hexdigest()[:20] + '"'
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
-        not_modified["Cache-Control"] = AUDIO_CACHE
+        not_modified["Cache-Control"] = cache_control
         return not_modified
 
     header = request.headers.get("Range")
@@ -76,23 +86,26 @@ def audio(request, pk: int, ext: str):
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
-    response["Cache-Control"] = AUDIO_CACHE
+    response["Cache-Control"] = cache_control
     return response
 
 
 @require_safe
 def transcript(request, pk: int):
-    episode = _live_episode(pk)
+    episode, cache_control = _episode_file(request, pk, "transcript")
     if not episode.transcript_cues:
         raise Http404
-    return HttpResponse(
+    response = HttpResponse(
         media.to_webvtt(episode.transcript_cues), content_type="text/vtt; charset=utf-8"
     )
+    if cache_control == PRIVATE_CACHE:
+        response["Cache-Control"] = cache_control
+    return response
 
 
 @require_safe
 def chapters(request, pk: int):
-    episode = _live_episode(pk)
+    episode, cache_control = _episode_file(request, pk, "chapters")
     if not episode.chapter_list:
         raise Http404
     data = {
@@ -102,4 +115,7 @@ def chapters(request, pk: int):
             for chapter in episode.chapter_list
         ],
     }
-    return JsonResponse(data, content_type="application/json+chapters")
+    response = JsonResponse(data, content_type="application/json+chapters")
+    if cache_control == PRIVATE_CACHE:
+        response["Cache-Control"] = cache_control
+    return response

@@ -350,6 +350,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "txt", "docx", "xlsx", "odt", "ods"]
 # Podcast audio, transcripts and chapters are documents too (podcast/models.py).
 WAGTAILDOCS_EXTENSIONS += ["mp3", "m4a", "vtt", "srt", "json"]
+# Documents are served only by Wagtail's view, which checks collection privacy
+# and runs the before_serve_document hooks (podcast: an unpublished episode's
+# files); never a redirect to /media/, which does not serve documents at all.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Editors' avatars are uploaded, never fetched from Gravatar (a third party).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -127,3 +127,93 @@ def test_a_200_mb_file_is_streamed_with_flat_memory(client, episode):
     assert peak < 8 * 1024 * 1024, (
         f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file"
     )
+
+
+def test_overlapping_and_adjacent_ranges_are_coalesced():
+    assert parse_range("bytes=" + ",".join(["0-"] * 16), 100) == [(0, 99)]
+    assert parse_range("bytes=0-10,5-20", 100) == [(0, 20)]
+    assert parse_range("bytes=0-9,10-19", 100) == [(0, 19)]
+    assert parse_range("bytes=50-59,0-9,5-14", 100) == [(0, 14), (50, 59)]
+    assert parse_range("bytes=0-9,11-19", 100) == [(0, 9), (11, 19)]
+    assert parse_range("bytes=-10,0-", 100) == [(0, 99)]
+    assert parse_range("bytes=90-95,-5", 100) == [(90, 99)]
+
+
+def multipart_parts(response) -> list[tuple[str, bytes]]:
+    boundary = response["Content-Type"].split("boundary=")[1].encode()
+    payload = body(response)
+    assert len(payload) == int(response["Content-Length"])
+    parts = []
+    for part in payload.split(b"--" + boundary)[1:-1]:
+        head, data = part.split(b"\r\n\r\n", 1)
+        content_range = next(
+            line.split(b": ", 1)[1].decode()
+            for line in head.split(b"\r\n")
+            if line.startswith(b"Content-Range:")
+        )
+        parts.append((content_range, data.removesuffix(b"\r\n")))
+    return parts
+
+
+def test_sixteen_whole_file_ranges_send_the_file_once(client, episode):
+    data = default_storage.open(episode.audio.file.name).read()
+    size = len(data)
+    response = client.get(
+        episode.audio_path(), HTTP_RANGE="bytes=" + ",".join(["0-"] * 16)
+    )
+    assert response.status_code in (200, 206)
+    assert not response["Content-Type"].startswith("multipart/")
+    assert int(response["Content-Length"]) == size
+    assert body(response) == data
+    if response.status_code == 206:
+        assert response["Content-Range"] == f"bytes 0-{size - 1}/{size}"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("bytes=0-10,5-20", [(0, 20)]),
+        ("bytes=0-9,10-19", [(0, 19)]),
+        ("bytes=100-199,0-9,5-50,150-300", [(0, 50), (100, 300)]),
+        ("bytes=0-9,20-29", [(0, 9), (20, 29)]),
+    ],
+)
+def test_ranges_are_coalesced_on_the_wire(client, episode, header, expected):
+    data = default_storage.open(episode.audio.file.name).read()
+    size = len(data)
+    response = client.get(episode.audio_path(), HTTP_RANGE=header)
+    assert response.status_code == 206
+    if len(expected) == 1:
+        ((start, end),) = expected
+        assert response["Content-Range"] == f"bytes {start}-{end}/{size}"
+        assert body(response) == data[start : end + 1]
+        return
+    parts = multipart_parts(response)
+    assert parts == [
+        (f"bytes {start}-{end}/{size}", data[start : end + 1])
+        for start, end in expected
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "bytes=" + ",".join(["0-"] * 16),
+        "bytes=" + ",".join(["-999999"] * 16),
+        "bytes=" + ",".join(f"{i}-" for i in range(16)),
+        "bytes=" + ",".join(f"0-{i * 500}" for i in range(16, 0, -1)),
+        "bytes=" + ",".join(f"{i * 100}-{i * 100 + 150}" for i in range(16)),
+        "bytes=0-0,2-2,4-4,6-6,8-8,10-10,12-12,14-14,-1,-2,-3,-4,-5,-6,-7,-8",
+    ],
+)
+def test_bytes_sent_never_exceed_the_file(client, episode, header):
+    size = episode.audio.file.size
+    response = client.get(episode.audio_path(), HTTP_RANGE=header)
+    assert response.status_code in (200, 206)
+    if response["Content-Type"].startswith("multipart/"):
+        parts = multipart_parts(response)
+        assert sum(len(data) for _, data in parts) <= size
+        framing = len(body(response)) - sum(len(data) for _, data in parts)
+        assert framing <= 200 * len(parts)
+    else:
+        assert len(body(response)) <= size
