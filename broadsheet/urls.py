@@ -43,5 +43,7 @@ urlpatterns += [
     path("", include(wagtail_urls)),
 ]
 
+handler400 = "broadsheet.core.views.bad_request"
+handler403 = "broadsheet.core.views.permission_denied"
 handler404 = "broadsheet.core.views.page_not_found"
 handler500 = "broadsheet.core.views.server_error"

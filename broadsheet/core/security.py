@@ -5,6 +5,13 @@ styles, images and fonts, no inline script, no framing of the site, and
 third-party frames only from the embed providers Broadsheet knows. The Wagtail
 admin needs inline styles and scripts for its editor, so /admin/ gets a policy
 that allows those while still refusing anything from other sites.
+
+The admin's preview panel frames the page being edited. Wagtail renders a
+preview by running the page through the whole middleware stack again, with a
+made-up request for the page's own address (``make_preview_request``), so this
+middleware sees it as a reader page. That inner response keeps the readers'
+policy, so the preview shows what readers will get, except that the admin
+(this site) may frame it.
 """
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -46,6 +53,20 @@ ADMIN_REPLACEMENTS = {
 }
 
 
+def is_admin_preview(request) -> bool:
+    """Is this Wagtail's made-up request that renders a preview for the admin?
+
+    Wagtail sets ``is_preview`` to True only on the request it builds in
+    ``make_preview_request``, behind the admin's preview views; a reader's
+    request never has it.
+    """
+    return getattr(request, "is_preview", False) is True
+
+
+def framable_by_admin(request) -> bool:
+    return request.path_info.startswith(ADMIN_PREFIXES) or is_admin_preview(request)
+
+
 class SecurityHeadersMiddleware(CSPMiddleware):
     """django-csp's middleware, choosing the admin policy under /admin/."""
 
@@ -59,13 +80,15 @@ class SecurityHeadersMiddleware(CSPMiddleware):
             # Frames only from embed providers, and only once a reader asks.
             origins = sorted({p.frame_origin for p in embed_providers()})
             replace = {"frame-src": origins or [NONE]}
+            if is_admin_preview(request):
+                replace["frame-ancestors"] = [SELF]  # the admin's preview panel
         parts.replace = {**replace, **(parts.replace or {})}
         return parts
 
     def process_response(self, request, response):
         response = super().process_response(request, response)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if request.path_info.startswith(ADMIN_PREFIXES):
+        if framable_by_admin(request):
             # The admin previews pages in a frame of its own origin.
             response["X-Frame-Options"] = "SAMEORIGIN"
         return response

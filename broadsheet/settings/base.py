@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "broadsheet.core.security.SecurityHeadersMiddleware",
+    # A body Django cannot read is a 400 here, before anything reads it.
+    "broadsheet.core.request_bodies.RequestBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "broadsheet.core.caching.ReaderCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -201,6 +203,8 @@ SECURE_PROXY_SSL_HEADER = (
     else None
 )
 X_FRAME_OPTIONS = "DENY"
+# Never reads the form that failed the check (it may be unreadable).
+CSRF_FAILURE_VIEW = "broadsheet.core.views.csrf_failure"
 SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if BASE_URL.startswith("https://") else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.env_bool("BROADSHEET_HSTS_SUBDOMAINS", False)
 SECURE_SSL_REDIRECT = env.env_bool("BROADSHEET_SSL_REDIRECT", False)

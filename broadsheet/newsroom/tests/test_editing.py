@@ -165,3 +165,51 @@ def test_articles_only_live_under_the_home_page(publication):
     section = publication["sections"][0]
     assert not ArticlePage.can_create_at(section)
     assert ArticlePage.can_create_at(Page.objects.get(pk=publication["home"].pk))
+
+
+def frame_rules(response) -> tuple[list[str], str]:
+    """The CSP frame-ancestors sources and X-Frame-Options of a response."""
+    policy = {
+        name: values
+        for name, *values in (
+            part.split()
+            for part in response["Content-Security-Policy"].split(";")
+            if part.strip()
+        )
+    }
+    return policy["frame-ancestors"], response["X-Frame-Options"]
+
+
+def test_the_preview_panel_may_frame_a_new_article_and_nothing_else_may(
+    client, editor_client, publication
+):
+    preview_url = reverse(
+        "wagtailadmin_pages:preview_on_add",
+        args=("newsroom", "articlepage", publication["home"].pk),
+    )
+    assert editor_client.post(preview_url, article_form(publication)).json()["is_valid"]
+    # What the panel's iframe loads, then what "Preview in new tab" opens.
+    for url in (f"{preview_url}?in_preview_panel=true&mode=", preview_url):
+        preview = editor_client.get(url)
+        assert preview.status_code == 200
+        assert "Chip makers meet" in preview.content.decode()
+        assert frame_rules(preview) == (["'self'"], "SAMEORIGIN"), url
+        # Otherwise the preview shows what readers get: no inline script.
+        assert "unsafe-inline" not in preview["Content-Security-Policy"]
+
+    client.logout()
+    article = publication["articles"][0]
+    assert frame_rules(client.get(article.url)) == (["'none'"], "DENY")
+
+
+def test_the_preview_panel_may_frame_an_edited_article(editor_client, publication):
+    article = publication["articles"][0]
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=(article.pk,))
+    form = article_form(publication, slug=article.slug)
+    assert editor_client.post(preview_url, form).json()["is_valid"]
+    preview = editor_client.get(f"{preview_url}?in_preview_panel=true&mode=")
+    assert preview.status_code == 200
+    assert "Chip makers meet" in preview.content.decode()
+    assert frame_rules(preview) == (["'self'"], "SAMEORIGIN")
+    # The published article itself still refuses every frame.
+    assert frame_rules(editor_client.get(article.url)) == (["'none'"], "DENY")
