@@ -1,5 +1,6 @@
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.snippets.models import register_snippet
@@ -93,11 +94,16 @@ def register_admin_urls():
     ]
 
 
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.IMPORT)
+
+
 @hooks.register("register_snippet_listing_buttons")
 def review_button(snippet, user, next_url=None):
-    if isinstance(snippet, Issue):
+    if isinstance(snippet, Issue) and user.has_perm("newsletter.change_issue"):
         yield ListingButton(
-            "Review and send",
+            "Review and send" if user.has_perm(admin_views.SEND) else "Review",
             reverse("newsletter_review", args=[snippet.pk]),
             icon_name="mail",
             priority=5,
@@ -106,9 +112,7 @@ def review_button(snippet, user, next_url=None):
 
 @hooks.register("register_admin_menu_item")
 def import_menu_item():
-    from wagtail.admin.menu import MenuItem
-
-    return MenuItem(
+    return ImportMenuItem(
         "Import subscribers",
         reverse("newsletter_import"),
         icon_name="upload",
