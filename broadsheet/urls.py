@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -21,7 +20,6 @@ urlpatterns = [
     # Staff sign in where members do, so two-factor authentication applies.
     path("admin/login/", admin_login),
     path("admin/", include(wagtailadmin_urls)),
-    path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("csrf/", csrf_token, name="csrf_token"),
 ]

@@ -4,6 +4,8 @@ from broadsheet.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    # Shadows Wagtail's own (wagtailcore_login): one sign-in for everyone.
+    path("_util/login/", views.frontend_login, name="frontend_login"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/delete/", views.delete_account, name="delete"),
     path("members/<slug:handle>/", views.member_page, name="member"),

@@ -18,8 +18,22 @@ from broadsheet.newsletter.selectors import newsletter_choices
 
 def admin_login(request):
     """Send the admin's sign-in to the member sign-in, back to the admin after."""
+    return _to_member_sign_in(request, reverse("wagtailadmin_home"))
+
+
+def frontend_login(request):
+    """Wagtail's sign-in for private pages (/_util/login/), as the member sign-in.
+
+    Wagtail routes it to Django's LoginView, which would open a session
+    without allauth's two-factor step or rate limits.
+    """
+    return _to_member_sign_in(request, "/")
+
+
+def _to_member_sign_in(request, default_next: str):
+    """Whatever was posted is dropped: credentials are only taken by allauth."""
     query = request.GET.copy()
-    query.setdefault("next", reverse("wagtailadmin_home"))
+    query.setdefault("next", default_next)
     return redirect(f"{reverse('account_login')}?{query.urlencode()}")
 
 

@@ -69,7 +69,7 @@ def notify_moderators(comment_id: int, event: str) -> None:
         return
     moderators = get_user_model().objects.with_perm(
         "comments.moderate_comment",
-        backend="django.contrib.auth.backends.ModelBackend",
+        backend="allauth.account.auth_backends.AuthenticationBackend",
     )
     recipients = sorted({m.email for m in moderators if m.is_active and m.email})
     if not recipients:

@@ -19,7 +19,7 @@ from csp.middleware import CSPMiddleware, PolicyParts
 
 from broadsheet.newsroom.embeds import embed_providers
 
-ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+ADMIN_PREFIXES = ("/admin/",)
 
 # Features a news site never needs; denying them limits what injected or
 # embedded code could ask the reader's browser for.

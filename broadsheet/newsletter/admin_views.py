@@ -18,6 +18,10 @@ from broadsheet.newsletter.mail import issue_message, render_issue
 from broadsheet.newsletter.models import Issue, Newsletter
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+SEND = "newsletter.send_issue"
+IMPORT = "newsletter.import_subscribers"
+# Actions that mail every subscriber, now or at the scheduled time.
+SENDING_ACTIONS = {"send", "schedule"}
 
 
 def _require(request, permission: str) -> None:
@@ -29,7 +33,10 @@ def review_issue(request, pk: int):
     _require(request, "newsletter.change_issue")
     issue = get_object_or_404(Issue.objects.select_related("newsletter"), pk=pk)
     if request.method == "POST":
-        _act(request, issue, request.POST.get("action", ""))
+        action = request.POST.get("action", "")
+        if action in SENDING_ACTIONS:
+            _require(request, SEND)
+        _act(request, issue, action)
         return redirect("newsletter_review", pk=issue.pk)
     counts = dict(
         issue.deliveries.values_list("status").annotate(n=Count("pk")).order_by()
@@ -41,6 +48,7 @@ def review_issue(request, pk: int):
             "issue": issue,
             "counts": counts,
             "recipients": issue.newsletter.subscribers.filter(status="active").count(),
+            "can_send": request.user.has_perm(SEND),
             "header_title": issue.subject,
             "page_title": _("Review issue"),
             "header_icon": "mail",
@@ -130,7 +138,7 @@ class ImportForm(forms.Form):
 
 
 def import_subscribers(request):
-    _require(request, "newsletter.add_subscriber")
+    _require(request, IMPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = error = None
     if request.method == "POST" and form.is_valid():

@@ -147,6 +147,9 @@ class Subscriber(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Importing vouches for many people's consent at once: more than
+        # adding one address by hand (add_subscriber).
+        permissions = [("import_subscribers", "Can import subscribers")]
 
     def __str__(self):
         return self.email
@@ -220,6 +223,9 @@ class Issue(models.Model):
 
     class Meta:
         ordering = ["-scheduled_for"]
+        # Sending (or scheduling to send) reaches every subscriber; editing
+        # the subject and introduction (change_issue) does not.
+        permissions = [("send_issue", "Can send newsletter issues")]
         constraints = [
             models.UniqueConstraint(
                 fields=["newsletter", "slot"], name="one_issue_per_slot"

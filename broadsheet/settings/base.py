@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -251,10 +250,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # ACCOUNTS (django-allauth) AND COMMUNITY
 # ------------------------------------------------------------------------------
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend only (it keeps ModelBackend's permission checks): a
+# session from Django's own backend would skip allauth's rate limits and MFA.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 # One sign-in for readers and staff: the admin's own login page redirects here,
 # so two-factor authentication cannot be bypassed.
 LOGIN_URL = "account_login"

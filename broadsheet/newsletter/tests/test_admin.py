@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from broadsheet.newsletter.models import Issue, Subscriber
+from broadsheet.newsletter.models import Delivery, Issue, Subscriber
 from broadsheet.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +146,78 @@ def test_staff_without_newsletter_permissions_are_turned_away(daily, publication
         assert (response.status_code, response["Location"]) == (302, "/admin/"), url
     client.post(f"/admin/newsletters/issues/{issue.pk}/review/", {"action": "send"})
     assert Issue.objects.get().status == Issue.Status.DRAFT
+
+
+def _staff_with(email: str, *codenames: str) -> Client:
+    from django.contrib.auth.models import Permission
+
+    staff = factories.make_member(email)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["access_admin", *codenames])
+    )
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+def test_sending_and_scheduling_need_the_send_permission(daily, publication):
+    factories.make_subscriber("reader@example.com", daily)
+    issue = Issue.objects.create(
+        newsletter=daily,
+        subject="Morning",
+        article_ids=[publication["articles"][0].pk],
+        scheduled_for=timezone.now(),
+    )
+    review = f"/admin/newsletters/issues/{issue.pk}/review/"
+    changer = _staff_with("changer@example.com", "change_issue", "view_issue")
+    page = changer.get(review)
+    assert page.status_code == 200
+    assert b"Send now" not in page.content and b'value="schedule"' not in page.content
+    for action in ("send", "schedule"):
+        refused = changer.post(review, {"action": action})
+        assert (refused.status_code, refused["Location"]) == (302, "/admin/"), action
+        assert Issue.objects.get().status == Issue.Status.DRAFT
+    assert not Delivery.objects.exists()
+    changer.post(review, {"action": "skip"})  # editing the plan is still theirs
+    assert Issue.objects.get().status == Issue.Status.SKIPPED
+
+    sender = _staff_with("sender@example.com", "change_issue", "send_issue")
+    sender.post(review, {"action": "schedule"})
+    assert Issue.objects.get().status == Issue.Status.SCHEDULED
+    assert b"Send now" in sender.get(review).content
+    sender.post(review, {"action": "send"})
+    assert Issue.objects.get().status in (Issue.Status.SENDING, Issue.Status.SENT)
+    assert Delivery.objects.filter(issue=issue).count() == 1
+
+
+def test_import_and_its_menu_item_need_the_import_permission(daily, publication):
+    adder = _staff_with("adder@example.com", "add_subscriber", "view_subscriber")
+    assert b"Import subscribers" not in adder.get("/admin/").content
+    refused = adder.get("/admin/newsletters/subscribers/import/")
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")
+    upload = {
+        "file": SimpleUploadedFile("l.csv", b"email,consent\nx@example.com,yes\n"),
+        "newsletters": [daily.pk],
+    }
+    adder.post("/admin/newsletters/subscribers/import/", upload)
+    assert not Subscriber.objects.exists()
+
+    importer = _staff_with("importer@example.com", "import_subscribers")
+    assert b"Import subscribers" in importer.get("/admin/").content
+    upload["file"].seek(0)
+    response = importer.post("/admin/newsletters/subscribers/import/", upload)
+    assert response.status_code == 200
+    assert Subscriber.objects.get().email == "x@example.com"
+
+
+def test_editors_may_send_issues_and_moderators_may_not(db):
+    from django.contrib.auth.models import Group
+
+    def codenames(name):
+        return set(
+            Group.objects.get(name=name).permissions.values_list("codename", flat=True)
+        )
+
+    assert "send_issue" in codenames("Editors")
+    assert "send_issue" not in codenames("Moderators")
+    assert "import_subscribers" not in codenames("Moderators")
