@@ -24,7 +24,6 @@ _MARKER_ID = 1
 # Podcast audio has its own validators (the file's ETag) and Range handling.
 _EXCLUDED_PREFIXES = (
     "/admin/",
-    "/django-admin/",
     "/media/",
     "/static/",
     "/podcast/audio/",

@@ -39,7 +39,6 @@ def robots_txt(request):
     else:
         lines += [
             "Disallow: /admin/",
-            "Disallow: /django-admin/",
             "Disallow: /csrf/",
             "Disallow: /saved/",
             "Disallow: /offline/",

@@ -20,7 +20,7 @@ const PRECACHE = {{ precache_json|safe }};
 const OFFLINE_URL = PRECACHE[0];
 const MAX_PAGES = {{ max_pages }};
 const MAX_IMAGES = 200;
-const NEVER = ["/admin/", "/django-admin/", "/accounts/", "/sw.js"];
+const NEVER = ["/admin/", "/accounts/", "/sw.js"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
