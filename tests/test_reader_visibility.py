@@ -257,3 +257,21 @@ def test_hidden_articles_appear_on_no_reader_surface(world):
 
     assert leaks == [], f"{world['kind']} article shown on: {', '.join(leaks)}"
     assert missing == [], f"control article missing from: {', '.join(missing)}"
+
+
+def test_a_member_on_a_restricted_article_gets_no_comment_form(frozen, settings):
+    # The page itself is served to whoever passes the restriction (Wagtail's
+    # privacy flow); its conversation is not, so no form posts into a 404.
+    publication = factories.make_publication(with_images=False)
+    article = _article(publication, HIDDEN_TITLE, HIDDEN_SLUG, minutes_ago=5)
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.LOGIN
+    )
+    member = Client()
+    member.force_login(factories.make_member("ada@example.com"))
+    response = member.get(article.url)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert HIDDEN_TITLE in text
+    assert "Comments are closed on pages with restricted access." in text
+    assert reverse("comments:post", kwargs={"article_id": article.pk}) not in text
