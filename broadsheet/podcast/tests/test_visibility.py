@@ -63,3 +63,27 @@ def test_an_episode_links_only_to_visible_articles(client, show, publication):
     text = client.get(episode.url).content.decode()
     assert shown.title in text
     assert hidden.title not in text
+
+
+@pytest.mark.parametrize("hidden_kind", ["login", "draft"])
+def test_an_article_does_not_embed_a_hidden_episode(
+    client, show, publication, hidden_kind
+):
+    episode = _episode(show, "Embedded episode title", "embedded-episode")
+    article = publication["articles"][0]
+    article.body = [
+        *article.body.raw_data,
+        {"type": "episode", "value": {"episode": episode.pk}},
+    ]
+    article.save_revision().publish()
+    assert episode.audio_path() in client.get(article.url).content.decode()
+    if hidden_kind == "draft":
+        episode.unpublish()
+    else:
+        PageViewRestriction.objects.create(
+            page=episode, restriction_type=PageViewRestriction.LOGIN
+        )
+    html = client.get(article.url).content.decode()
+    assert article.title in html
+    assert "Embedded episode title" not in html
+    assert episode.audio_path() not in html
