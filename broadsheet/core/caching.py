@@ -67,8 +67,10 @@ def _restricted(path: str) -> Exists:
     # ("/home/news/story/" is served at "/news/story/"; "/home/" at "/"). A
     # restriction covers its page and everything below it, so the request is
     # restricted when one restricted page's address is a prefix of its path.
-    # Every site's root is treated alike: a restriction on one site's /news/
-    # makes /news/ private on all of them, the safe side of the mistake.
+    # Site roots are children of Wagtail's root (HomePage may only go there),
+    # so the root's segment is always the first one. Every site is treated
+    # alike: a restriction on one site's /news/ makes /news/ private on all
+    # of them, the safe side of the mistake.
     url_path = "page__url_path"
     address = Substr(url_path, StrIndex(Substr(url_path, 2), Value("/")) + 1)
     return Exists(
