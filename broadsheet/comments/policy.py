@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from broadsheet.comments.models import Comment
+from broadsheet.core.visibility import page_is_visible
 
 MAX_DEPTH = 2  # replies to replies; deeper answers join the reply they answer
 
@@ -61,6 +62,10 @@ def posting_refusal(user, article, *, now=None) -> str | None:
         return _("Your account can no longer post comments.")
     if not has_verified_email(user):
         return _("Confirm your email address before commenting.")
+    if not page_is_visible(article):
+        # Behind a view restriction (or unpublished): the conversation is
+        # part of what every reader may see, so there is none here.
+        return _("Comments are closed on pages with restricted access.")
     return None
 
 

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from broadsheet.comments import policy, services
 from broadsheet.comments.forms import CommentForm, ReportForm
 from broadsheet.comments.models import Comment
+from broadsheet.core.visibility import visible_page_ids, visible_pages
 from broadsheet.newsroom.models import ArticlePage
 
 
 def _live_article(article_id: int) -> ArticlePage:
-    return get_object_or_404(ArticlePage.objects.live(), pk=article_id)
+    return get_object_or_404(visible_pages(ArticlePage.objects.all()), pk=article_id)
 
 
 def _comment_for(request, pk: int) -> Comment:
@@ -24,7 +25,7 @@ def _comment_for(request, pk: int) -> Comment:
     comment = get_object_or_404(
         Comment.objects.select_related("article", "author__member"),
         pk=pk,
-        article__live=True,
+        article__in=visible_page_ids(ArticlePage),
     )
     own = request.user.is_authenticated and comment.author_id == request.user.pk
     if not (comment.is_visible or own):

@@ -3,11 +3,20 @@
 Every reader page shares one validator: the time of the last content change
 (``ContentChange``) plus the code version. A conditional GET whose ETag or
 date still matches is answered 304 before any view runs.
+
+Pages behind a view restriction (password, login, groups) are never shared:
+the same query that reads the validator asks whether the path lies under a
+restricted page, and if so there is no early 304 and the response (the
+password or login form, or the page itself) is ``private, no-store``. Someone
+who passed a restriction carries a session, so their pages are private anyway
+and Wagtail's privacy flow marks them ``no-store`` too.
 """
 
 import hashlib
 
 from django.conf import settings
+from django.db.models import Exists, Value
+from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
@@ -15,6 +24,7 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.http import http_date
+from wagtail.models import PageViewRestriction
 
 import broadsheet
 from broadsheet.core.models import ContentChange
@@ -43,6 +53,44 @@ def last_content_change():
         mark_content_changed()
         return last_content_change()
     return marker.changed_at
+
+
+def _path_prefixes(path: str) -> list[str]:
+    """Return "/" and every folder-like prefix of ``path``: /a/b -> /, /a/, /a/b/."""
+    parts = [part for part in path.split("/") if part]
+    return ["/"] + [f"/{'/'.join(parts[:end])}/" for end in range(1, len(parts) + 1)]
+
+
+def _restricted(path: str) -> Exists:
+    # A page's address is its url_path without the site root's own segment
+    # ("/home/news/story/" is served at "/news/story/"; "/home/" at "/"). A
+    # restriction covers its page and everything below it, so the request is
+    # restricted when one restricted page's address is a prefix of its path.
+    # Site roots are children of Wagtail's root (HomePage may only go there),
+    # so the root's segment is always the first one. Every site is treated
+    # alike: a restriction on one site's /news/ makes /news/ private on all
+    # of them, the safe side of the mistake.
+    url_path = "page__url_path"
+    address = Substr(url_path, StrIndex(Substr(url_path, 2), Value("/")) + 1)
+    return Exists(
+        PageViewRestriction.objects.annotate(address=address).filter(
+            address__in=_path_prefixes(path)
+        )
+    )
+
+
+def reader_state(path: str):
+    """Return (last content change, whether ``path`` is restricted), one query."""
+    row = (
+        ContentChange.objects.filter(pk=_MARKER_ID)
+        .annotate(restricted=_restricted(path))
+        .values_list("changed_at", "restricted")
+        .first()
+    )
+    if row is None:
+        mark_content_changed()
+        return reader_state(path)
+    return row
 
 
 def is_anonymous_read(request) -> bool:
@@ -77,7 +125,9 @@ class ReaderCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        request.content_changed_at = last_content_change()
+        request.content_changed_at, restricted = reader_state(request.path)
+        if restricted:
+            return self.never_shared(self.get_response(request))
         etag, last_modified = validators_for(request.content_changed_at)
         not_modified = get_conditional_response(
             request, etag=etag, last_modified=last_modified
@@ -95,6 +145,18 @@ class ReaderCacheMiddleware:
             patch_cache_control(response, private=True, no_cache=True)
         elif response.status_code == 200:
             self.add_validators(response, etag, last_modified)
+        return response
+
+    @staticmethod
+    def never_shared(response):
+        """Mark a restricted page's response for this reader only, never stored."""
+        for header in ("ETag", "Last-Modified"):
+            if response.has_header(header):
+                del response[header]
+        # Replaces "public" if a view set it; Wagtail's own privacy flow
+        # already says "private, no-store" (and more), which stays.
+        patch_cache_control(response, private=True, no_store=True)
+        patch_vary_headers(response, ["Cookie"])
         return response
 
     @staticmethod

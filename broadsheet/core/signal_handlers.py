@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.images.models import AbstractImage
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 
 def _reader_visible_types():
@@ -10,7 +10,18 @@ def _reader_visible_types():
     from broadsheet.newsletter.models import Issue, Newsletter
     from broadsheet.newsroom.models import Author
 
-    return (Page, AbstractImage, Site, Branding, Author, Newsletter, Issue)
+    # A view restriction added or lifted changes what readers may see: every
+    # shared copy of the page must be revalidated.
+    return (
+        Page,
+        PageViewRestriction,
+        AbstractImage,
+        Site,
+        Branding,
+        Author,
+        Newsletter,
+        Issue,
+    )
 
 
 def _on_change(sender, instance, **kwargs):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from broadsheet.core.visibility import visible_page_ids, visible_pages
 from broadsheet.newsroom import selectors
 from broadsheet.newsroom.models import ArticlePage, Author
 
@@ -17,8 +18,7 @@ class ArticleSitemap(Sitemap):
 
     def items(self):
         return (
-            ArticlePage.objects.live()
-            .public()
+            visible_pages(ArticlePage.objects.all())
             .only(
                 "url_path", "last_published_at", "first_published_at", "path", "depth"
             )
@@ -34,9 +34,10 @@ class ArticleSitemap(Sitemap):
 
 class SectionSitemap(Sitemap):
     def items(self):
+        visible = Q(articles__in=visible_page_ids(ArticlePage))
         return list(
             selectors.navigation_sections().annotate(
-                latest=Max("articles__last_published_at", filter=Q(articles__live=True))
+                latest=Max("articles__last_published_at", filter=visible)
             )
         )
 
@@ -49,9 +50,11 @@ class SectionSitemap(Sitemap):
 
 class TagSitemap(Sitemap):
     def items(self):
-        live = ArticlePage.objects.live().values("pk")
+        visible = visible_page_ids(ArticlePage)
         return (
-            Tag.objects.filter(newsroom_articlepagetag_items__content_object__in=live)
+            Tag.objects.filter(
+                newsroom_articlepagetag_items__content_object__in=visible
+            )
             .annotate(
                 latest=Max(
                     "newsroom_articlepagetag_items__content_object__last_published_at"
@@ -72,7 +75,7 @@ class AuthorSitemap(Sitemap):
         return Author.objects.annotate(
             latest=Max(
                 "articleauthor__page__last_published_at",
-                filter=Q(articleauthor__page__live=True),
+                filter=Q(articleauthor__page__in=visible_page_ids(ArticlePage)),
             )
         ).order_by("name")
 

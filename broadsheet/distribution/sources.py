@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from taggit.models import Tag
 
+from broadsheet.core.visibility import visible_pages
 from broadsheet.newsroom import selectors
 from broadsheet.newsroom.models import Author, SectionPage
 
@@ -49,7 +50,7 @@ def feed_source(
             "site", "", site_name, tagline, "/", selectors.latest_articles()
         )
     if kind == "section":
-        section = get_object_or_404(SectionPage.objects.live(), slug=slug)
+        section = get_object_or_404(visible_pages(SectionPage.objects.all()), slug=slug)
         return FeedSource(
             kind,
             slug,

@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control
 from wagtail.models import Site
 
 from broadsheet.core.chrome import site_base, site_chrome
+from broadsheet.core.visibility import visible_pages
 from broadsheet.distribution import cards, feeds, markdown, share
 from broadsheet.distribution.models import SearchEngines
 from broadsheet.distribution.sitemaps import SITEMAPS
@@ -72,7 +73,7 @@ def sitemap(request, section: str):
 def social_card(request, pk: int):
     """Serve the article's generated social card, drawing it the first time."""
     article = get_object_or_404(
-        ArticlePage.objects.live().public().select_related("hero_image"), pk=pk
+        visible_pages(ArticlePage.objects.select_related("hero_image")), pk=pk
     )
     chrome = site_chrome(request)
     name = cards.ensure_card(article, chrome["site_name"], chrome["theme_colour"])
@@ -83,7 +84,7 @@ def social_card(request, pk: int):
 
 def _live_article(slug: str) -> ArticlePage:
     return get_object_or_404(
-        ArticlePage.objects.live().public().select_related("section"), slug=slug
+        visible_pages(ArticlePage.objects.select_related("section")), slug=slug
     )
 
 
@@ -187,7 +188,9 @@ def share_mastodon(request):
     page_id = request.GET.get("page", "")
     if not page_id.isdigit() or len(page_id) > 12:
         raise Http404("No such article.")
-    article = get_object_or_404(ArticlePage.objects.live().public(), pk=int(page_id))
+    article = get_object_or_404(
+        visible_pages(ArticlePage.objects.all()), pk=int(page_id)
+    )
     url = site_base(request) + article.url
     raw = request.GET.get("instance", "")
     instance = share.clean_instance(raw) if raw else None

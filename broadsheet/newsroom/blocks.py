@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from broadsheet.core.visibility import page_is_visible
 from broadsheet.newsroom.embeds import resolve_embed
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
@@ -82,6 +83,13 @@ class EpisodeBlock(blocks.StructBlock):
     """A podcast episode's player inside an article."""
 
     episode = blocks.PageChooserBlock(page_type="podcast.EpisodePage")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        # An unpublished or restricted episode is not shown (nor its audio
+        # address given away) in an article every reader may see.
+        context["episode_visible"] = page_is_visible(value["episode"])
+        return context
 
     class Meta:
         icon = "media"

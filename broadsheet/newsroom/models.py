@@ -25,6 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from broadsheet.comments.context import article_comments
+from broadsheet.core.visibility import page_is_visible
 from broadsheet.newsroom import selectors
 from broadsheet.newsroom.blocks import ArticleBodyBlock, TakeawayBlock
 
@@ -279,8 +280,12 @@ class ArticlePage(Page):
         return bool(first and last and (last - first).total_seconds() > 15 * 60)
 
     def serve(self, request, *args, **kwargs):
-        # Content negotiation: tools asking for Markdown get the .md version.
-        if prefers_markdown(request.headers.get("Accept", "")):
+        # Content negotiation: tools asking for Markdown get the .md version,
+        # which exists only for pages every reader may see; someone who passed
+        # a view restriction gets the page itself.
+        if prefers_markdown(request.headers.get("Accept", "")) and page_is_visible(
+            self
+        ):
             response = HttpResponseRedirect(f"/{self.slug}.md", status=303)
         else:
             response = super().serve(request, *args, **kwargs)

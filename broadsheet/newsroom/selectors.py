@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from broadsheet.core.pagination import paginate
+from broadsheet.core.visibility import visible_pages
 
 # Most queries one reader page may make, whatever the number of articles.
 # Asserted by newsroom/tests/test_query_counts.py and reported by bench/run.py.
@@ -37,14 +38,13 @@ def page_size() -> int:
 
 
 def article_cards() -> QuerySet:
-    """Return live articles, newest first, with everything a card shows."""
+    """Return the articles readers may see, newest first, with what a card shows."""
     from broadsheet.comments.selectors import with_comment_counts
 
     ArticlePage = _model("ArticlePage")
     ArticleAuthor = _model("ArticleAuthor")
     return with_comment_counts(
-        ArticlePage.objects.live()
-        .defer_streamfields()
+        visible_pages(ArticlePage.objects.defer_streamfields())
         .select_related("section", "hero_image")
         .prefetch_related(
             "hero_image__renditions",
@@ -60,7 +60,7 @@ def article_cards() -> QuerySet:
 
 
 def navigation_sections() -> QuerySet:
-    return _model("SectionPage").objects.live().in_menu().order_by("path")
+    return visible_pages(_model("SectionPage").objects.in_menu()).order_by("path")
 
 
 def front_page(*, lead: int | None) -> dict:

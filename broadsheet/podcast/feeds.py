@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 from wagtail.rich_text import expand_db_html
 
+from broadsheet.core.visibility import visible_pages
 from broadsheet.podcast import categories
 from broadsheet.podcast.models import PodcastShowPage, guid_for_feed
 
@@ -104,7 +105,7 @@ class ShowFeed(Feed):
 
     def get_object(self, request, slug):
         return get_object_or_404(
-            PodcastShowPage.objects.live().select_related("artwork"), slug=slug
+            visible_pages(PodcastShowPage.objects.select_related("artwork")), slug=slug
         )
 
     def title(self, show):

@@ -14,7 +14,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from broadsheet.newsroom.models import validate_slug_not_reserved
+from broadsheet.core.visibility import visible_page_ids, visible_pages
+from broadsheet.newsroom.models import ArticlePage, validate_slug_not_reserved
 from broadsheet.podcast import categories, media
 
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
@@ -154,8 +155,7 @@ class PodcastShowPage(Page):
     def episodes(self):
         order = "release_date" if self.show_type == "serial" else "-release_date"
         return (
-            EpisodePage.objects.live()
-            .child_of(self)
+            visible_pages(EpisodePage.objects.child_of(self))
             .filter(release_date__lte=timezone.now())
             .select_related("audio")
             .order_by(order)
@@ -332,8 +332,9 @@ class EpisodePage(Page):
         context["platforms"] = list(show.platform_links.all())
         context["articles"] = [
             link.article
-            for link in self.linked_articles.select_related("article")
-            if link.article.live
+            for link in self.linked_articles.filter(
+                article__in=visible_page_ids(ArticlePage)
+            ).select_related("article")
         ]
         context["chapters"] = [
             {**chapter, "clock": media.clock(chapter["start"])}

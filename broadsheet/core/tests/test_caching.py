@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from broadsheet.testing import factories
 
@@ -102,3 +103,84 @@ def test_a_page_that_hands_out_a_token_is_never_shared(client, publication):
     assert "csrftoken" in response.cookies
     assert response["Cache-Control"] == "private, no-cache"
     assert "ETag" not in response
+
+
+def _restrict(article, restriction_type):
+    from wagtail.models import PageViewRestriction
+
+    return PageViewRestriction.objects.create(
+        page=article,
+        restriction_type=getattr(PageViewRestriction, restriction_type),
+        password="secret",
+    )
+
+
+def _never_shared(response):
+    cache_control = response["Cache-Control"]
+    assert "public" not in cache_control
+    assert "private" in cache_control
+    assert "no-store" in cache_control
+    assert "ETag" not in response
+    assert "Last-Modified" not in response
+
+
+@pytest.mark.parametrize("restriction_type", ["PASSWORD", "LOGIN"])
+def test_a_restricted_page_is_never_shared(client, publication, restriction_type):
+    article = publication["articles"][0]
+    _restrict(article, restriction_type)
+    shared_etag = client.get("/")["ETag"]
+
+    form = client.get(article.url)
+    assert form.status_code == (200 if restriction_type == "PASSWORD" else 302)
+    _never_shared(form)
+    # The validator every public page shares gets no early 304 here: the
+    # reader cache never answers for a restricted page.
+    again = Client().get(article.url, HTTP_IF_NONE_MATCH=shared_etag)
+    assert again.status_code != 304
+    _never_shared(again)
+    # Below a restricted page (a password's session grants the subtree) too.
+    deeper = Client().get(article.url + "more/", HTTP_IF_NONE_MATCH=shared_etag)
+    assert deeper.status_code != 304
+    # Public pages keep their shared 304.
+    assert client.get("/", HTTP_IF_NONE_MATCH=shared_etag).status_code == 304
+
+
+def test_a_restricted_page_served_after_its_password_is_private(client, publication):
+    article = publication["articles"][0]
+    restriction = _restrict(article, "PASSWORD")
+    passed = client.post(
+        reverse(
+            "wagtailcore_authenticate_with_password", args=[restriction.pk, article.pk]
+        ),
+        {"password": "secret", "return_url": article.url},
+    )
+    assert passed.status_code == 302
+    shared_etag = Client().get("/")["ETag"]
+    response = client.get(article.url, HTTP_IF_NONE_MATCH=shared_etag)
+    assert response.status_code == 200
+    assert article.title in response.content.decode()
+    _never_shared(response)
+
+
+def test_a_restricted_page_served_to_a_member_is_private(publication):
+    article = publication["articles"][0]
+    _restrict(article, "LOGIN")
+    member = Client()
+    member.force_login(factories.make_member("ada@example.com"))
+    shared_etag = Client().get("/")["ETag"]
+    response = member.get(article.url, HTTP_IF_NONE_MATCH=shared_etag)
+    assert response.status_code == 200
+    assert article.title in response.content.decode()
+    _never_shared(response)
+
+
+def test_restricting_a_page_changes_the_validators(client, publication):
+    article = publication["articles"][0]
+    before = client.get(article.url)["ETag"]
+    restriction = _restrict(article, "LOGIN")
+    after = client.get("/")["ETag"]
+    assert after != before
+    restriction.delete()
+    assert client.get("/")["ETag"] != after
+    # A shared cache revalidating its old public copy gets the page again.
+    assert client.get(article.url, HTTP_IF_NONE_MATCH=before).status_code == 200
