@@ -154,13 +154,11 @@ def test_staff_who_may_edit_hear_an_unpublished_episode(client, show):
     audio = default_storage.open(episode.audio.file.name).read()
     found = addresses(episode)
 
-    factories.make_member("someone@example.com")
-    client.login(username="someone", password="a long passphrase")
+    client.force_login(factories.make_member("someone@example.com"))
     for label in ("audio", "transcript", "chapters", "audio document"):
         assert client.get(found[label]).status_code in (403, 404), label
 
-    make_editor(show)
-    client.login(username="editor", password="a long passphrase")
+    client.force_login(make_editor(show))
     response = client.get(found["audio"])
     assert response.status_code == 200 and body(response) == audio
     assert response["Cache-Control"] == "private, no-cache"  # never in a shared cache
