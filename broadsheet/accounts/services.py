@@ -1,6 +1,7 @@
 """Members: create, change, ban, and delete with everything personal."""
 
 from allauth.account.models import EmailAddress
+from anyascii import anyascii
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -8,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from broadsheet.accounts import names
 from broadsheet.accounts.models import Member
+from broadsheet.accounts.signals import account_deleting
+from broadsheet.core.caching import mark_content_changed
 from broadsheet.core.text import without_bidi_controls
 
 
@@ -27,8 +30,6 @@ def display_name_problem(raw: str, *, member: Member | None = None) -> str:
 
 
 def _unique_handle(name: str, *, member: Member | None = None) -> str:
-    from anyascii import anyascii
-
     base = slugify(anyascii(name))[:50] or "member"
     handle, n = base, 1
     others = Member.objects.exclude(pk=member.pk) if member else Member.objects
@@ -85,8 +86,6 @@ def member_update(
 
 
 def _content_changed() -> None:
-    from broadsheet.core.caching import mark_content_changed
-
     transaction.on_commit(mark_content_changed)
 
 
@@ -106,12 +105,11 @@ def account_delete(*, user) -> None:
     """Delete the account and everything personal in it.
 
     Comments go with it, except those others replied to, which stay as
-    anonymous "deleted" placeholders so the replies still make sense. The
-    profile, email addresses and two-factor devices are deleted.
+    anonymous "deleted" placeholders so the replies still make sense (the
+    comments app does that, answering ``account_deleting``). The profile,
+    email addresses and two-factor devices are deleted.
     """
-    from broadsheet.comments.services import comments_remove_for_author
-
-    comments_remove_for_author(user)
+    account_deleting.send(sender=Member, user=user)
     EmailAddress.objects.filter(user=user).delete()
     # Cascades to the profile and two-factor devices. Sessions elsewhere name
     # a user id that no longer exists, so they are signed out on next use.

@@ -7,12 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
-from broadsheet.accounts import services
+from broadsheet.accounts import extensions, services
 from broadsheet.accounts.avatars import avatar_svg
 from broadsheet.accounts.forms import DeleteAccountForm, ProfileForm
 from broadsheet.accounts.models import Member
-from broadsheet.comments.selectors import published_by
-from broadsheet.core.pagination import paginate
 from broadsheet.newsletter.selectors import newsletter_choices
 
 
@@ -84,14 +82,13 @@ def delete_account(request):
 
 
 def member_page(request, handle: str):
-    """A member's public profile and published comments."""
+    """A member's public profile and what other apps add (comments: theirs)."""
     member = get_object_or_404(
         Member.objects.select_related("user"), handle=handle, user__is_active=True
     )
-    comments = paginate(request, published_by(member.user), per_page=20)
-    return render(
-        request, "accounts/member.html", {"member": member, "comments": comments}
-    )
+    context = {"member": member}
+    extensions.extend_member_page_context(member, request, context)
+    return render(request, "accounts/member.html", context)
 
 
 @cache_control(public=True, max_age=365 * 24 * 60 * 60, immutable=True)

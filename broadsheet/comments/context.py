@@ -1,7 +1,14 @@
-"""What an article page needs to show its conversation."""
+"""What other apps' pages show of the conversation.
+
+Registered in apps.py with newsroom (an article's thread) and accounts (a
+member's comments), which do not import comments.
+"""
 
 from broadsheet.comments import policy, selectors
 from broadsheet.comments.forms import CommentForm
+from broadsheet.core.pagination import paginate
+
+MEMBER_PAGE_SIZE = 20
 
 
 def article_comments(request, article) -> dict:
@@ -28,8 +35,20 @@ def article_comments(request, article) -> dict:
     }
 
 
+def add_article_comments(article, request, context: dict) -> None:
+    """An article page: its thread, sort order and form (see article_comments)."""
+    context["comments"] = article_comments(request, article)
+
+
 def _mark_permissions(nodes, viewer) -> None:
     for node in nodes:
         node.can_edit = policy.can_edit(node.comment, viewer)
         node.can_delete = policy.can_delete(node.comment, viewer)
         _mark_permissions(node.replies, viewer)
+
+
+def add_member_comments(member, request, context: dict) -> None:
+    """A member's public page: their published comments, newest first."""
+    context["comments"] = paginate(
+        request, selectors.published_by(member.user), per_page=MEMBER_PAGE_SIZE
+    )

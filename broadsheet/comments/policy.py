@@ -5,6 +5,7 @@ Each rule is its own line so the reasons readers see match the checks made.
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +25,6 @@ def is_moderator(user) -> bool:
 
 
 def has_verified_email(user) -> bool:
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 

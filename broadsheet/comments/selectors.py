@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 
 from broadsheet.comments.models import Comment
 from broadsheet.core.visibility import visible_page_ids
+from broadsheet.newsroom.models import ArticlePage
 
 SORTS = ("oldest", "newest")
 
@@ -79,9 +80,6 @@ def with_comment_counts(articles: QuerySet) -> QuerySet:
 
 def published_by(user) -> QuerySet:
     """Return the member's published comments on articles readers may see."""
-    # The article model through the relation: newsroom's models import this
-    # module (via comments.context), so importing them here would be a cycle.
-    ArticlePage = Comment._meta.get_field("article").related_model
     return (
         Comment.objects.filter(
             author=user,

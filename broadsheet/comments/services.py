@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from broadsheet.accounts.services import member_ban, member_unban
 from broadsheet.comments import policy
 from broadsheet.comments.models import Comment, Report
 from broadsheet.comments.rendering import (
@@ -20,6 +21,8 @@ from broadsheet.comments.rendering import (
     render_comment,
     too_deeply_nested,
 )
+from broadsheet.comments.tasks import notify_moderators, send_reply_notification
+from broadsheet.core.caching import mark_content_changed
 from broadsheet.core.text import without_bidi_controls
 
 DUPLICATE_WINDOW_HOURS = 24
@@ -36,8 +39,6 @@ class CommentRefused(Exception):
 
 
 def _content_changed() -> None:
-    from broadsheet.core.caching import mark_content_changed
-
     transaction.on_commit(mark_content_changed)
 
 
@@ -114,16 +115,12 @@ def comment_post(*, author, article, text: str, reply_to: Comment | None = None)
 
 
 def _published(comment: Comment) -> None:
-    from broadsheet.comments.tasks import send_reply_notification
-
     _content_changed()
     if comment.reply_to_id and comment.reply_notified_at is None:
         transaction.on_commit(lambda: send_reply_notification.enqueue(comment.pk))
 
 
 def _notify_moderators(comment: Comment, event: str) -> None:
-    from broadsheet.comments.tasks import notify_moderators
-
     if policy.setting("NOTIFY_MODERATORS"):
         transaction.on_commit(lambda: notify_moderators.enqueue(comment.pk, event))
 
@@ -246,8 +243,6 @@ def comments_moderate(*, comments: Iterable[Comment], action: str, moderator) ->
 
 def authors_ban(*, comments: Iterable[Comment], moderator) -> int:
     """Ban the comments' authors; their comments awaiting review are rejected."""
-    from broadsheet.accounts.services import member_ban
-
     authors = {
         c.author for c in comments if c.author_id and c.author_id != moderator.pk
     }
@@ -263,8 +258,6 @@ def authors_ban(*, comments: Iterable[Comment], moderator) -> int:
 
 def authors_unban(*, comments: Iterable[Comment]) -> int:
     """Let the comments' authors post again (their rejected comments stay so)."""
-    from broadsheet.accounts.services import member_unban
-
     authors = {c.author for c in comments if c.author_id}
     for author in authors:
         member_unban(user=author)
@@ -289,3 +282,8 @@ def comments_remove_for_author(user) -> None:
         else:
             comment.delete()
     _content_changed()
+
+
+def remove_comments_of_deleted_account(sender, *, user, **kwargs) -> None:
+    """Answers accounts.signals.account_deleting (connected in apps.py)."""
+    comments_remove_for_author(user)

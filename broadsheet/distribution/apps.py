@@ -7,6 +7,7 @@ class DistributionConfig(AppConfig):
     verbose_name = "Distribution: feeds, sitemaps and machine-readable articles"
 
     def ready(self):
+        # Imported here: apps.py loads before the app registry is ready.
         from broadsheet.core.media import register_public_folder
         from broadsheet.distribution.cards import CARD_FOLDER
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from broadsheet.newsletter.models import Issue, Newsletter
+from broadsheet.newsroom.selectors import article_cards
 
 MAX_ARTICLES = 20
 # Issues are composed this long before they go out, so editors can review.
@@ -30,15 +31,11 @@ def next_slot(newsletter: Newsletter, after: datetime) -> datetime:
 
 
 def issue_articles(issue: Issue) -> list:
-    from broadsheet.newsroom.selectors import article_cards
-
     by_pk = {a.pk: a for a in article_cards().filter(pk__in=issue.article_ids)}
     return [by_pk[pk] for pk in issue.article_ids if pk in by_pk]
 
 
 def articles_since(since: datetime, until: datetime) -> list[int]:
-    from broadsheet.newsroom.selectors import article_cards
-
     return list(
         article_cards()
         .filter(first_published_at__gt=since, first_published_at__lte=until)

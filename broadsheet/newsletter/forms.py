@@ -23,7 +23,7 @@ class NewsletterChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SubscribeForm(forms.Form):
-    # Checked by services.clean_address, which explains what is wrong.
+    # Checked by addresses.clean_address, which explains what is wrong.
     email = forms.CharField(
         label=_("Email address"),
         max_length=1000,

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from broadsheet.core.mail import public_url, render_message
 from broadsheet.newsletter import tokens
+from broadsheet.newsletter.compose import issue_articles
 from broadsheet.newsletter.models import Issue, Newsletter, Subscriber
 
 UNSUBSCRIBE = "%%UNSUBSCRIBE_URL%%"
@@ -62,8 +63,6 @@ class RenderedIssue:
 
 
 def render_issue(issue: Issue) -> RenderedIssue:
-    from broadsheet.newsletter.compose import issue_articles
-
     context = {
         "issue": issue,
         "newsletter": issue.newsletter,

@@ -1,11 +1,14 @@
 import secrets
 import zoneinfo
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from broadsheet.newsletter.addresses import BadAddress, address_key, clean_address
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -95,14 +98,10 @@ class Newsletter(models.Model):
     @property
     def address(self) -> str:
         """The bare sending address (settings may hold "Name <address>")."""
-        from email.utils import parseaddr
-
         return self.sender_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
     @property
     def from_email(self) -> str:
-        from email.utils import formataddr
-
         return formataddr((self.sender_name, self.address))
 
 
@@ -155,12 +154,6 @@ class Subscriber(models.Model):
         return self.email
 
     def clean(self):
-        from broadsheet.newsletter.services import (
-            BadAddress,
-            address_key,
-            clean_address,
-        )
-
         try:
             self.email = clean_address(self.email)
         except BadAddress as problem:

@@ -1,6 +1,6 @@
+from broadsheet.newsletter.addresses import address_key
 from broadsheet.newsletter.forms import ManageForm
 from broadsheet.newsletter.models import Subscriber
-from broadsheet.newsletter.services import address_key
 
 
 def newsletter_choices(user) -> ManageForm:

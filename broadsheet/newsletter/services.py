@@ -4,52 +4,18 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from broadsheet.core.mail import send_later
 from broadsheet.newsletter import tokens
+from broadsheet.newsletter.addresses import BadAddress, address_key, clean_address
+from broadsheet.newsletter.mail import confirmation_message
 from broadsheet.newsletter.models import Newsletter, Subscriber, Subscription
 
 # A confirmation email is sent again at most this often for one address.
 RESEND_AFTER_SECONDS = 10 * 60
-MAX_EMAIL_LENGTH = 254
-
-
-class BadAddress(ValueError):
-    """An address we cannot mail; the message says why."""
-
-
-def clean_address(raw: str) -> str:
-    """Return a mailable address or raise BadAddress with a reason."""
-    if any(ch in raw for ch in "\r\n\x00"):
-        raise BadAddress(_("An email address cannot contain line breaks."))
-    address = raw.strip()
-    if not address:
-        raise BadAddress(_("Enter your email address."))
-    if len(address) > MAX_EMAIL_LENGTH:
-        raise BadAddress(
-            _("That address is longer than %(n)d characters.") % {"n": MAX_EMAIL_LENGTH}
-        )
-    try:
-        validate_email(address)
-    except ValidationError:
-        raise BadAddress(
-            _("“%(a)s” is not an email address.") % {"a": address}
-        ) from None
-    local, _at, domain = address.rpartition("@")
-    address = f"{local}@{domain.lower()}"
-    if len(address_key(address)) > MAX_EMAIL_LENGTH:
-        raise BadAddress(
-            _("That address is longer than %(n)d characters.") % {"n": MAX_EMAIL_LENGTH}
-        )
-    return address
-
-
-def address_key(address: str) -> str:
-    return address.casefold()
 
 
 @dataclass
@@ -107,9 +73,6 @@ def _add(subscriber: Subscriber, newsletter_ids) -> None:
 
 def send_confirmation(subscriber: Subscriber) -> bool:
     """Email the confirmation link, unless one went out a few minutes ago."""
-    from broadsheet.core.mail import send_later
-    from broadsheet.newsletter.mail import confirmation_message
-
     now = timezone.now()
     recent = subscriber.confirmation_sent_at and (
         (now - subscriber.confirmation_sent_at).total_seconds() < RESEND_AFTER_SECONDS

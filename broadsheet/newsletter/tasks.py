@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from broadsheet.newsletter.delivery import send_pending
+from broadsheet.newsletter.sending import send_pending
 
 
 @task()

@@ -2,6 +2,7 @@
 
 import re
 
+from allauth.account.models import EmailAddress
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -71,8 +72,6 @@ def _subscribe(request, data):
 
 
 def _is_verified_address(user, email: str) -> bool:
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(
         user=user, email__iexact=email.strip(), verified=True
     ).exists()

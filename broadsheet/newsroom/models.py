@@ -24,9 +24,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from broadsheet.comments.context import article_comments
 from broadsheet.core.visibility import page_is_visible
-from broadsheet.newsroom import selectors
+from broadsheet.newsroom import extensions, selectors
 from broadsheet.newsroom.blocks import ArticleBodyBlock, TakeawayBlock
 
 # Top-level paths served by Broadsheet itself; a page with one of these slugs
@@ -303,7 +302,7 @@ class ArticlePage(Page):
             )
         context["authors"] = selectors.article_authors(self)
         context["tags"] = list(self.tags.all())
-        context["comments"] = article_comments(request, self)
+        extensions.extend_article_context(self, request, context)
         # Lazy: the template caches this rail under the content version, so
         # most requests never run its queries.
         context["related_articles"] = SimpleLazyObject(

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 
 from broadsheet.core.pagination import paginate
 from broadsheet.core.visibility import visible_pages
+from broadsheet.newsroom.extensions import annotate_cards
 
 # Most queries one reader page may make, whatever the number of articles.
 # Asserted by newsroom/tests/test_query_counts.py and reported by bench/run.py.
@@ -38,12 +39,14 @@ def page_size() -> int:
 
 
 def article_cards() -> QuerySet:
-    """Return the articles readers may see, newest first, with what a card shows."""
-    from broadsheet.comments.selectors import with_comment_counts
+    """Return the articles readers may see, newest first, with what a card shows.
 
+    Other apps add their own annotations through ``extensions`` (comments adds
+    ``comment_count``).
+    """
     ArticlePage = _model("ArticlePage")
     ArticleAuthor = _model("ArticleAuthor")
-    return with_comment_counts(
+    return annotate_cards(
         visible_pages(ArticlePage.objects.defer_streamfields())
         .select_related("section", "hero_image")
         .prefetch_related(

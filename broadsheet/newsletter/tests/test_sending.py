@@ -221,7 +221,7 @@ def test_a_reader_who_leaves_mid_batch_gets_nothing(smtp_server, issue, daily):
 def test_a_batch_taken_over_by_another_worker_is_not_sent_twice(
     smtp_server, issue, daily
 ):
-    from broadsheet.newsletter import delivery
+    from broadsheet.newsletter import sending
 
     for n in range(3):
         factories.make_subscriber(f"r{n}@example.com", daily)
@@ -229,15 +229,13 @@ def test_a_batch_taken_over_by_another_worker_is_not_sent_twice(
         queue_issue(issue)
         Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING)
         # Worker A claims the batch, then stalls past its lease …
-        batch, lease_a = delivery._claim(issue, timezone.now())
+        batch, lease_a = sending._claim(issue, timezone.now())
         # … so worker B claims the same rows later and sends them.
         later = timezone.now() + datetime.timedelta(minutes=5)
         Delivery.objects.update(claimed_until=later)
-    rendered = delivery.render_issue(issue)
-    with delivery.Transport() as transport:
-        sent = [
-            delivery._deliver(transport, rendered, issue, d, lease_a) for d in batch
-        ]
+    rendered = sending.render_issue(issue)
+    with sending.Transport() as transport:
+        sent = [sending._deliver(transport, rendered, issue, d, lease_a) for d in batch]
     assert sent == [0, 0, 0]  # A finds the rows no longer its own
     assert smtp_server.messages == []
     assert Delivery.objects.filter(status=Delivery.Status.QUEUED).count() == 3

@@ -1,0 +1,51 @@
+"""What other apps add to newsroom's pages and cards, without newsroom knowing them.
+
+Newsroom sits below the feature apps, so it never imports one. An app that
+adds to every article page or to every card registers a function here from
+its ``AppConfig.ready()`` (comments adds its thread and the cards' comment
+counts this way). Functions run in the order they were registered.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import QuerySet
+
+ArticleContext = Callable[..., None]  # (page, request, context) -> None
+CardAnnotation = Callable[[QuerySet], QuerySet]
+
+_article_context: list[ArticleContext] = []
+_card_annotations: list[CardAnnotation] = []
+
+
+def register_article_context(add: ArticleContext) -> ArticleContext:
+    """Have ``add(page, request, context)`` fill in an article page's context.
+
+    It runs on every render of the page, anonymous ones included, so it must
+    keep to a fixed number of queries and touch nothing personal for a reader
+    without a session (the page is shared by caches).
+    """
+    if add not in _article_context:
+        _article_context.append(add)
+    return add
+
+
+def register_card_annotation(annotate: CardAnnotation) -> CardAnnotation:
+    """Have ``annotate(queryset)`` add to every card query (``article_cards()``).
+
+    It must return the queryset with annotations only (no filtering, no extra
+    queries), so listings keep their query ceilings.
+    """
+    if annotate not in _card_annotations:
+        _card_annotations.append(annotate)
+    return annotate
+
+
+def extend_article_context(page, request, context: dict) -> None:
+    for add in _article_context:
+        add(page, request, context)
+
+
+def annotate_cards(queryset: QuerySet) -> QuerySet:
+    for annotate in _card_annotations:
+        queryset = annotate(queryset)
+    return queryset
