@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Broadsheet core"
 
     def ready(self):
+        # Imported here, not at the top: Django imports apps.py before the
+        # app registry is ready, and these modules import models.
         from broadsheet.core import signal_handlers, spreadsheets
 
         signal_handlers.register()

@@ -30,14 +30,31 @@ import broadsheet
 from broadsheet.core.models import ContentChange
 
 _MARKER_ID = 1
-# Paths whose responses are personal or handled elsewhere.
-# Podcast audio has its own validators (the file's ETag) and Range handling.
+# Paths whose responses are personal or handled elsewhere; apps add theirs
+# with register_uncached_prefix (core knows no app).
 _EXCLUDED_PREFIXES = (
     "/admin/",
     "/media/",
     "/static/",
-    "/podcast/audio/",
 )
+_excluded_prefixes = _EXCLUDED_PREFIXES
+
+
+def register_uncached_prefix(prefix: str) -> None:
+    """Keep the reader cache off paths under ``prefix``: call from ``ready()``.
+
+    For responses that carry validators of their own (podcast audio: the
+    file's ETag and Range handling) and must not get the content version's.
+    """
+    global _excluded_prefixes
+    if not (prefix.startswith("/") and prefix.endswith("/")):
+        raise ValueError(f"An uncached prefix is a path like /a/b/, not {prefix!r}.")
+    if prefix not in _excluded_prefixes:
+        _excluded_prefixes = (*_excluded_prefixes, prefix)
+
+
+def uncached_prefixes() -> tuple[str, ...]:
+    return _excluded_prefixes
 
 
 def mark_content_changed() -> None:
@@ -96,7 +113,7 @@ def reader_state(path: str):
 def is_anonymous_read(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
-    if request.path.startswith(_EXCLUDED_PREFIXES):
+    if request.path.startswith(_excluded_prefixes):
         return False
     # Logged-in people carry a session; their pages are never shared.
     return settings.SESSION_COOKIE_NAME not in request.COOKIES

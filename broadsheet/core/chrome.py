@@ -1,18 +1,59 @@
-"""The site's chrome: name, tagline, logo and section navigation on every page.
+"""The site's chrome: name, tagline, logo and what apps add, on every page.
 
 It changes only when content changes, so it is cached under the current
 content version (see caching.py) and costs one cache read per page instead of
 several queries.
+
+Core knows no app, so the chrome is core's branding plus parts that apps
+register in their ``AppConfig.ready()`` (``register_chrome_part``): the
+newsroom adds the section navigation and its listing addresses, newsletters
+the list offered in signup boxes. Parts are built in registration order
+(``INSTALLED_APPS`` order) and cached with the rest, so they may query.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.cache import caches
-from django.urls import reverse
 from wagtail.models import Site
 
 from broadsheet.core.caching import last_content_change
 from broadsheet.core.models import Branding
 
 LOGO_FILTER = "height-96"
+
+# Keys core fills itself; no part may take one of them.
+CORE_KEYS = frozenset(
+    (
+        "site_name",
+        "tagline",
+        "footer_text",
+        "theme_colour",
+        "background_colour",
+        "logo",
+    )
+)
+
+ChromePart = Callable[[Site | None], Any]
+
+_parts: dict[str, ChromePart] = {}
+
+
+def register_chrome_part(name: str, build: ChromePart) -> None:
+    """Add ``chrome[name] = build(site)``: call from an app's ``ready()``.
+
+    ``build`` gets the request's Site (or None) and must return something
+    picklable: the chrome is cached. Its value is read only when the cache
+    holds no chrome for the current content version, so it may query, and
+    it must depend only on content that bumps ``ContentChange``.
+    """
+    if name in CORE_KEYS or _parts.get(name, build) is not build:
+        raise ValueError(f"The chrome part {name!r} is already taken.")
+    _parts[name] = build
+
+
+def chrome_parts() -> dict[str, ChromePart]:
+    return dict(_parts)
 
 
 def content_version(request):
@@ -40,8 +81,6 @@ def site_chrome(request) -> dict:
 
 
 def build_chrome(site) -> dict:
-    from broadsheet.newsroom.selectors import navigation_sections
-
     branding = Branding.for_site(site) if site else Branding()
     logo = None
     if branding.logo_id:
@@ -51,32 +90,14 @@ def build_chrome(site) -> dict:
             "width": rendition.width,
             "height": rendition.height,
         }
-    return {
+    chrome = {
         "site_name": branding.site_name,
         "tagline": branding.tagline,
         "footer_text": branding.footer_text,
         "theme_colour": branding.theme_colour,
         "background_colour": branding.background_colour,
         "logo": logo,
-        "sections": [
-            {"pk": section.pk, "title": section.title, "url": section.get_url()}
-            for section in navigation_sections()
-        ],
-        "latest_url": reverse("newsroom:latest"),
-        "authors_url": reverse("newsroom:author_index"),
-        "newsletters": newsletters_on_offer(),
     }
-
-
-def newsletters_on_offer() -> list[dict]:
-    from broadsheet.newsletter.models import Newsletter
-
-    return [
-        {
-            "pk": n.pk,
-            "name": n.name,
-            "description": n.description,
-            "is_default": n.is_default,
-        }
-        for n in Newsletter.objects.filter(is_active=True)
-    ]
+    for name, build in _parts.items():
+        chrome[name] = build(site)
+    return chrome

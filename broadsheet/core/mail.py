@@ -5,6 +5,8 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from broadsheet.core.tasks import deliver_email
+
 
 def public_url(path: str) -> str:
     """Return ``path`` at the site's public address (``BROADSHEET_BASE_URL``).
@@ -16,9 +18,10 @@ def public_url(path: str) -> str:
 
 
 def send_later(message: EmailMessage) -> None:
-    """Queue a rendered message for the worker once the transaction commits."""
-    from broadsheet.core.tasks import deliver_email
+    """Queue a rendered message for the worker once the transaction commits.
 
+    The worker rebuilds it with ``core.tasks.build_message``.
+    """
     payload = {
         "subject": message.subject,
         "body": message.body,
@@ -50,18 +53,4 @@ def render_message(
     message.attach_alternative(
         render_to_string(f"{template_prefix}.html", context), "text/html"
     )
-    return message
-
-
-def build_message(payload: dict) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject=payload["subject"],
-        body=payload["body"],
-        from_email=payload["from_email"],
-        to=payload["to"],
-        reply_to=payload.get("reply_to") or None,
-        headers=payload.get("headers") or None,
-    )
-    if payload.get("html"):
-        message.attach_alternative(payload["html"], "text/html")
     return message

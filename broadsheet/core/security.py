@@ -2,7 +2,8 @@
 
 Readers get a strict Content-Security-Policy: only this site's own scripts,
 styles, images and fonts, no inline script, no framing of the site, and
-third-party frames only from the embed providers Broadsheet knows. The Wagtail
+third-party frames only from the origins apps register (the newsroom's embed
+providers; ``register_frame_origins``, since core knows no app). The Wagtail
 admin needs inline styles and scripts for its editor, so /admin/ gets a policy
 that allows those while still refusing anything from other sites.
 
@@ -14,12 +15,30 @@ policy, so the preview shows what readers will get, except that the admin
 (this site) may frame it.
 """
 
+from collections.abc import Callable, Iterable
+
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 
-from broadsheet.newsroom.embeds import embed_providers
-
 ADMIN_PREFIXES = ("/admin/",)
+
+_frame_origin_sources: list[Callable[[], Iterable[str]]] = []
+
+
+def register_frame_origins(source: Callable[[], Iterable[str]]) -> None:
+    """Let readers' pages frame the origins ``source()`` returns.
+
+    Call from an app's ``ready()``. ``source`` is called for every reader
+    response, so origins that come from settings follow them.
+    """
+    if source not in _frame_origin_sources:
+        _frame_origin_sources.append(source)
+
+
+def frame_origins() -> list[str]:
+    """Every registered frame origin, sorted, without duplicates."""
+    return sorted({origin for source in _frame_origin_sources for origin in source()})
+
 
 # Features a news site never needs; denying them limits what injected or
 # embedded code could ask the reader's browser for.
@@ -78,8 +97,7 @@ class SecurityHeadersMiddleware(CSPMiddleware):
             replace = ADMIN_REPLACEMENTS
         else:
             # Frames only from embed providers, and only once a reader asks.
-            origins = sorted({p.frame_origin for p in embed_providers()})
-            replace = {"frame-src": origins or [NONE]}
+            replace = {"frame-src": frame_origins() or [NONE]}
             if is_admin_preview(request):
                 replace["frame-ancestors"] = [SELF]  # the admin's preview panel
         parts.replace = {**replace, **(parts.replace or {})}

@@ -12,6 +12,8 @@ its one preprocessing step, so every CSV export of the admin (snippets,
 reports, history) is safe, not only the ones we remember to change.
 """
 
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
@@ -24,8 +26,6 @@ def safe_cell(value):
 
 def install() -> None:
     """Make every Wagtail admin CSV export write safe cells."""
-    from wagtail.admin.views.mixins import SpreadsheetExportMixin
-
     original = SpreadsheetExportMixin.preprocess_field_value
     if getattr(original, "safe_cells", False):
         return

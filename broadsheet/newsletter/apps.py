@@ -5,3 +5,23 @@ class NewsletterConfig(AppConfig):
     name = "broadsheet.newsletter"
     label = "newsletter"
     verbose_name = "Newsletters"
+
+    def ready(self):
+        # Imported here, not at the top: Django imports apps.py before the
+        # app registry is ready, and these modules import models.
+        from broadsheet.core.chrome import register_chrome_part
+        from broadsheet.core.scheduler import register_scheduler_job
+        from broadsheet.core.signal_handlers import register_reader_content_model
+        from broadsheet.newsletter import chrome, compose, delivery
+
+        # Signup boxes (in the cached chrome) and the archive of sent issues
+        # are on shared pages.
+        register_reader_content_model(self.get_model("Newsletter"))
+        register_reader_content_model(self.get_model("Issue"))
+        register_chrome_part("newsletters", chrome.newsletters_on_offer)
+        # Compose upcoming issues, queue those that are due, and restart
+        # sending that a crashed or restarted worker left unfinished. Each is
+        # idempotent; they run in this order after scheduled publishing.
+        register_scheduler_job("newsletter.compose", compose.compose_due_issues)
+        register_scheduler_job("newsletter.send_due", delivery.send_due_issues)
+        register_scheduler_job("newsletter.resume_stalled", delivery.resume_stalled)

@@ -5,3 +5,20 @@ class NewsroomConfig(AppConfig):
     name = "broadsheet.newsroom"
     label = "newsroom"
     verbose_name = "Newsroom"
+
+    def ready(self):
+        # Imported here, not at the top: Django imports apps.py before the
+        # app registry is ready, and these modules import models.
+        from broadsheet.core.chrome import register_chrome_part
+        from broadsheet.core.security import register_frame_origins
+        from broadsheet.core.signal_handlers import register_reader_content_model
+        from broadsheet.newsroom import chrome, embeds
+
+        # Author pages and bylines show an author's name, photo and bio.
+        register_reader_content_model(self.get_model("Author"))
+        # Every page's navigation; key order is the chrome's historical one.
+        register_chrome_part("sections", chrome.sections)
+        register_chrome_part("latest_url", chrome.latest_url)
+        register_chrome_part("authors_url", chrome.authors_url)
+        # Readers' pages may frame the embed providers, once a reader asks.
+        register_frame_origins(embeds.frame_origins)

@@ -52,6 +52,11 @@ def embed_providers() -> tuple[EmbedProvider, ...]:
     return BUILT_IN_PROVIDERS + extra
 
 
+def frame_origins() -> set[str]:
+    """The origins whose frames readers' pages may show (for the CSP)."""
+    return {provider.frame_origin for provider in embed_providers()}
+
+
 @dataclass(frozen=True)
 class Embed:
     url: str

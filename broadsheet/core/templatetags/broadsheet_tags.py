@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.utils.html import format_html, format_html_join
 
 register = template.Library()
@@ -60,8 +61,6 @@ def form_token(context):
     token, or came back through the no-JavaScript "continue" link, gets it
     in the page.
     """
-    from django.conf import settings
-
     request = context["request"]
     issue_now = "csrf" in request.GET or settings.CSRF_COOKIE_NAME in request.COOKIES
     query = request.GET.copy()
