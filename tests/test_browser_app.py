@@ -280,3 +280,28 @@ def test_saved_copies_follow_the_list_and_private_pages_are_never_kept(
     assert all(name.startswith("bs-shell-") for name in names)
     assert page.evaluate("localStorage.length") == 0
     assert page.errors == []
+
+
+def test_script_modules_load_once_each_and_are_saved_with_the_article(
+    reader, live_server, live_publication
+):
+    from broadsheet.core import scripts
+
+    page = reader
+    article = live_publication["articles"][0].url
+    modules = [f"/static/{path}" for path in (scripts.ENTRY, *scripts.MODULES)]
+    page.goto(live_server.url + article)
+    assert page.evaluate("document.documentElement.classList.contains('js')")
+    fetched = [url.removeprefix(live_server.url) for url in page.requests]
+    assert sorted(url for url in fetched if url.startswith("/static/js/")) == sorted(
+        modules
+    )  # preloaded and imported, each fetched once
+    wait_for_worker(page)
+    shell = {e.split(" ", 1)[1] for e in cached(page) if e.startswith("bs-shell-")}
+    assert set(modules) <= shell
+
+    page.click("[data-save-article]")
+    for module in modules:  # so the saved copy keeps working after an update
+        wait_until_cached(page, "bs-saved", module)
+    assert page.evaluate("window.__csp") == []
+    assert page.errors == []

@@ -12,12 +12,19 @@ from django.urls import reverse
 from wagtail.models import Site
 
 import broadsheet
+from broadsheet.core import scripts
 from broadsheet.core.chrome import content_version, site_chrome
 from broadsheet.core.models import Branding
 from broadsheet.pwa.icons import ICON_SIZES, MASKABLE_SIZE, render_icon
 
-# Files the service worker stores on install, so the app opens offline.
-SHELL_STATIC = ("css/broadsheet.css", "js/broadsheet.js", "img/favicon.svg")
+# Files the service worker stores on install, so the app opens offline:
+# every module of the reader script, not only its entry.
+SHELL_STATIC = (
+    "css/broadsheet.css",
+    scripts.ENTRY,
+    *scripts.MODULES,
+    "img/favicon.svg",
+)
 
 
 def app_version() -> str:

@@ -165,9 +165,7 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_URL = "/static/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "broadsheet.core.storage.StaticFilesStorage"},
 }
 # Local media is served by Broadsheet itself; turn off behind a web server or CDN.
 SERVE_MEDIA = env.env_bool("BROADSHEET_SERVE_MEDIA", True)

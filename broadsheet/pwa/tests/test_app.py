@@ -25,7 +25,7 @@ def test_every_reader_page_links_the_manifest_and_script(client, publication):
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
     assert 'data-sw="/sw.js"' in html
     assert re.search(
-        r'<script src="/static/js/broadsheet[^"]*\.js" defer></script>', html
+        r'<script type="module" src="/static/js/broadsheet[^"]*\.js"></script>', html
     )
     assert '<meta name="theme-color" content="#8a1c1c">' in html
     assert "<script>" not in html and " on" + "click=" not in html  # nothing inline

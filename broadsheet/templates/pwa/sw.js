@@ -1,6 +1,7 @@
 /* Broadsheet service worker, version {{ version }}.
  *
- * - The app shell (offline page, saved page, CSS, JS, icon) is stored on install.
+ * - The app shell (offline page, saved page, CSS, every JS module, icon) is
+ *   stored on install.
  * - Pages readers open are kept for offline reading: network first, the copy
  *   when offline; at most MAX_PAGES, oldest dropped first.
  * - Only responses marked Cache-Control: public are ever stored, so pages for
