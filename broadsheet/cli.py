@@ -2,6 +2,10 @@
 
 Each subcommand only orchestrates management commands and processes, so
 ``broadsheet`` and ``manage.py`` cannot drift apart.
+
+Django and Broadsheet's own modules are imported inside the commands, after
+``_setup_django()``: the settings read the environment when imported, and
+``demo``/``serve`` set ``BROADSHEET_BASE_URL`` from their options first.
 """
 
 import argparse

@@ -2,17 +2,23 @@
 
 import io
 import itertools
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
+from broadsheet.accounts.services import member_create
 from broadsheet.core.models import Branding
+from broadsheet.newsletter.models import Newsletter, Subscriber, Subscription
 from broadsheet.newsroom.models import (
     ArticleAuthor,
     ArticlePage,
@@ -20,6 +26,8 @@ from broadsheet.newsroom.models import (
     HomePage,
     SectionPage,
 )
+from broadsheet.podcast.models import EpisodePage, PlatformLink, PodcastShowPage
+from broadsheet.podcast.synth import tone_mp3
 
 _sequence = itertools.count(1)
 
@@ -208,10 +216,6 @@ def make_member(
     superuser: bool = False,
 ):
     """Create a user with a member profile and (by default) a verified email."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
-
-    from broadsheet.accounts.services import member_create
 
     User = get_user_model()
     username = email.split("@")[0]
@@ -230,16 +234,13 @@ def make_member(
 
 def make_newsletter(slug: str = "daily", **fields):
     """The daily digest (or another newsletter), as the data migration makes it."""
-    import datetime
-
-    from broadsheet.newsletter.models import Newsletter
 
     defaults = {
         "name": "Daily briefing" if slug == "daily" else slug.title(),
         "description": "The day's stories with their key takeaways.",
         "sender_name": "The newsroom",
         "sender_email": "news@example.com",
-        "send_time": datetime.time(7, 0),
+        "send_time": time(7, 0),
         "time_zone": "UTC",
         "days": "0,1,2,3,4,5,6",
         "is_default": slug == "daily",
@@ -249,9 +250,6 @@ def make_newsletter(slug: str = "daily", **fields):
 
 
 def make_subscriber(email: str, *newsletters, status: str = "active"):
-    from django.utils import timezone
-
-    from broadsheet.newsletter.models import Subscriber, Subscription
 
     subscriber = Subscriber.objects.create(
         email=email,
@@ -267,8 +265,6 @@ def make_subscriber(email: str, *newsletters, status: str = "active"):
 
 def make_document(name: str, data: bytes, title: str | None = None):
     """Store a file as a Wagtail document, as an editor's upload would."""
-    from django.core.files.base import ContentFile
-    from wagtail.documents import get_document_model
 
     document = get_document_model()(title=title or name)
     document.file = ContentFile(data, name=name)
@@ -292,7 +288,6 @@ CHAPTERS_JSON = (
 
 def make_show(home, *, slug: str = "the-test-show", platforms=None, **fields):
     """Publish a podcast show with square artwork and platform links."""
-    from broadsheet.podcast.models import PlatformLink, PodcastShowPage
 
     show = PodcastShowPage(
         title=fields.pop("title", "The Test Show"),
@@ -334,8 +329,6 @@ def make_episode(
     **fields,
 ):
     """Publish an episode whose audio (a tone) is measured like an upload's."""
-    from broadsheet.podcast.models import EpisodePage
-    from broadsheet.podcast.synth import tone_mp3
 
     index = next(_sequence)
     episode = EpisodePage(

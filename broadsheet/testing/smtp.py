@@ -72,6 +72,8 @@ def free_port() -> int:
 
 def start_server(mailbox: SMTPMailbox):
     """Start aiosmtpd for ``mailbox``; return the controller (call .stop())."""
+    # aiosmtpd is a test-only dependency: importing it here keeps this module
+    # importable where only the runtime packages are installed.
     from aiosmtpd.controller import Controller
 
     # aiosmtpd logs every SMTP command at INFO: keep failure reports readable.
