@@ -1,6 +1,7 @@
 """Run the `broadsheet` command in a subprocess against a throw-away data folder."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -38,3 +39,12 @@ def broadsheet(*args, env, **kwargs):
 
 def shell(code: str, *, env, **kwargs) -> subprocess.CompletedProcess:
     return broadsheet("shell", "--verbosity", "0", "-c", code, env=env, **kwargs)
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop a command started with ``start_new_session=True`` and its children."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)

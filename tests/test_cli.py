@@ -4,9 +4,7 @@ These run the real command in a subprocess against a throw-away data folder,
 exactly as `make demo` does.
 """
 
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -15,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.processes import broadsheet, cli_env, free_port, shell
+from tests.processes import broadsheet, cli_env, free_port, shell, stop_group
 
 
 def wait_for(url: str, deadline: float) -> None:
@@ -58,11 +56,7 @@ def demo_server(tmp_path_factory):
         log.seek(0)
         yield {"base": base, "env": env, "output": log.read(), "process": process}
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_group(process)
         log.close()
 
 

@@ -5,8 +5,6 @@ workers; with a per-process cache each worker would count on its own and
 let through up to twice the limit.
 """
 
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -14,7 +12,7 @@ import time
 import pytest
 import requests
 
-from tests.processes import cli_env, free_port
+from tests.processes import cli_env, free_port, stop_group
 
 SIGNUP_LIMIT = 5  # "newsletter": "5/m/ip,..." in settings.ACCOUNT_RATE_LIMITS
 
@@ -47,11 +45,7 @@ def two_worker_server(tmp_path_factory):
                 time.sleep(0.3)
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_group(process)
         log.close()
 
 
