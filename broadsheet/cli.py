@@ -40,6 +40,8 @@ def _default_base_url(host: str, port: int) -> None:
     Set before Django starts, so the settings and every child process (the
     worker renders and sends the mail) see the same public address.
     """
+    if os.environ.get("BROADSHEET_ENV") == "production":
+        return  # production names its public address (core.checks says so)
     if host in ("0.0.0.0", "::", ""):
         host = "127.0.0.1"
     elif ":" in host:
@@ -66,6 +68,8 @@ def prepare(*, quiet: bool = True) -> None:
 
     verbosity = 0 if quiet else 1
     call_command("migrate", interactive=False, verbosity=verbosity)
+    # Core's migration made it already, unless the cache was Redis then.
+    call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     # New code may render pages differently: make every cached copy stale.
     mark_content_changed()

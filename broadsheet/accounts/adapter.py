@@ -37,6 +37,11 @@ class AccountAdapter(DefaultAccountAdapter):
             "current_site": PublicSite(self._site_name()),
             **context,
         }
+        # allauth builds some links ("account already exists", "unknown
+        # account") from the request's host: move them to the public address.
+        for key, value in context.items():
+            if key.endswith("_url") and isinstance(value, str) and "://" in value:
+                context[key] = _on_public_address(value)
         message = self.render_mail(template_prefix, email, context)
         send_later(message)
 

@@ -32,8 +32,12 @@ from broadsheet.core.models import ContentChange
 _MARKER_ID = 1
 # Paths whose responses are personal or handled elsewhere; apps add theirs
 # with register_uncached_prefix (core knows no app).
+# Documents: Wagtail's view checks collection privacy and sets the file's own
+# validators; a site-wide early 304 would let a cache keep a file that has
+# since been made private.
 _EXCLUDED_PREFIXES = (
     "/admin/",
+    "/documents/",
     "/media/",
     "/static/",
 )

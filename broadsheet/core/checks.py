@@ -16,4 +16,9 @@ def production_problems() -> list[str]:
         )
     if not settings.ALLOWED_HOSTS:
         problems.append("BROADSHEET_ALLOWED_HOSTS must list the site's host names.")
+    if not settings.BASE_URL_FROM_ENV:
+        problems.append(
+            "BROADSHEET_BASE_URL must be set to the site's public address "
+            "(every link in mail uses it)."
+        )
     return problems

@@ -8,18 +8,22 @@ one of them (subclasses included) bumps ``ContentChange``.
 """
 
 from django.db.models.signals import post_delete, post_save
+from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
 
 from broadsheet.core.caching import mark_content_changed
 from broadsheet.core.models import Branding
 
-# A view restriction added or lifted changes what readers may see: every
-# shared copy of the page must be revalidated.
+# A view restriction added or lifted (on a page or a collection), or a
+# document moved, changes what readers may see: every shared copy must be
+# revalidated.
 _reader_content_models: list[type] = [
     Page,
     PageViewRestriction,
+    CollectionViewRestriction,
     AbstractImage,
+    AbstractDocument,
     Site,
     Branding,
 ]

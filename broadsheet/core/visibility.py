@@ -51,11 +51,26 @@ def visible_page_ids(model=Page) -> QuerySet:
     return visible_pages(model.objects.all()).values("pk")
 
 
-def page_is_visible(page) -> bool:
-    """Return whether a reader may see this page instance."""
+def published_pages(pages: QuerySet) -> QuerySet:
+    """Return the live, unexpired pages of ``pages``, restricted ones included.
+
+    Only for what Wagtail's privacy flow serves to a reader who passed a
+    restriction (a members-only show listing its episodes); every shared
+    surface uses ``visible_pages``.
+    """
+    return pages.filter(visible_q())
+
+
+def page_is_published(page) -> bool:
+    """Return whether this page is live and not past its expiry time."""
     if page is None or not page.live:
         return False
-    if page.expire_at is not None and page.expire_at <= timezone.now():
+    return page.expire_at is None or page.expire_at > timezone.now()
+
+
+def page_is_visible(page) -> bool:
+    """Return whether a reader may see this page instance."""
+    if not page_is_published(page):
         return False
     step = page.steplen
     own_and_ancestors = [

@@ -16,7 +16,11 @@ from django.db.models import Q
 from django.http import Http404
 from wagtail.models import Revision
 
-from broadsheet.core.visibility import page_is_visible, visible_pages
+from broadsheet.core.visibility import (
+    page_is_published,
+    page_is_visible,
+    visible_pages,
+)
 from broadsheet.podcast.models import EpisodePage
 
 EPISODE_FILE_FIELDS = ("audio", "transcript", "chapters")
@@ -43,7 +47,7 @@ def check_fetch(request, episode, document) -> bool:
         return editor
 
     shared = page_is_visible(episode)
-    if not shared and not is_editor():
+    if not shared and not _passed_restrictions(request, episode) and not is_editor():
         raise Http404
     if document is not None:
         # Wagtail's own collection privacy, for a file served outside its view.
@@ -55,6 +59,20 @@ def check_fetch(request, episode, document) -> bool:
             ):
                 raise Http404
     return shared
+
+
+def _passed_restrictions(request, episode) -> bool:
+    """Whether this reader passed the restrictions of a published episode.
+
+    Wagtail's privacy flow lets them hear the episode page, so its player's
+    audio must play for them too (never from a shared cache).
+    """
+    if not page_is_published(episode):
+        return False
+    restrictions = episode.get_view_restrictions()
+    return bool(restrictions) and all(
+        restriction.accept_request(request) for restriction in restrictions
+    )
 
 
 def _uses(document) -> Q:

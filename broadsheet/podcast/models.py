@@ -11,10 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
-from broadsheet.core.visibility import visible_page_ids, visible_pages
+from broadsheet.core.visibility import (
+    published_pages,
+    visible_page_ids,
+    visible_pages,
+)
 from broadsheet.newsroom.models import ArticlePage, validate_slug_not_reserved
 from broadsheet.podcast import categories, media
 
@@ -152,11 +156,24 @@ class PodcastShowPage(Page):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "podcast_guid"}
         return super().save(*args, **kwargs)
 
-    def episodes(self):
+    def episodes(self, *, on_show_page: bool = False):
+        """Return the episodes readers may see, in the show's order.
+
+        The show page is served by Wagtail's privacy flow, so whoever sees it
+        passed the show's own restrictions, if any: there it lists the
+        published episodes except those restricted on their own. Everywhere
+        else (the feed) it is the one rule, ``visible_pages``.
+        """
         order = "release_date" if self.show_type == "serial" else "-release_date"
+        children = EpisodePage.objects.child_of(self)
+        if on_show_page:
+            found = published_pages(children).exclude(
+                pk__in=PageViewRestriction.objects.values("page_id")
+            )
+        else:
+            found = visible_pages(children)
         return (
-            visible_pages(EpisodePage.objects.child_of(self))
-            .filter(release_date__lte=timezone.now())
+            found.filter(release_date__lte=timezone.now())
             .select_related("audio")
             .order_by(order)
         )
@@ -164,7 +181,7 @@ class PodcastShowPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["show"] = self
-        context["episodes"] = list(self.episodes())
+        context["episodes"] = list(self.episodes(on_show_page=True))
         context["platforms"] = list(self.platform_links.all())
         return context
 

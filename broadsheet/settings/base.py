@@ -26,6 +26,7 @@ ALLOWED_HOSTS = env.env_list(
     [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"],
 )
 BASE_URL = env.env_str("BROADSHEET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+BASE_URL_FROM_ENV = bool(env.env_str("BROADSHEET_BASE_URL"))
 CSRF_TRUSTED_ORIGINS = env.env_list("BROADSHEET_CSRF_TRUSTED_ORIGINS", [BASE_URL])
 
 ROOT_URLCONF = "broadsheet.urls"
@@ -359,6 +360,9 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The admin would otherwise ask releases.wagtail.org for the latest version.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Staff reset passwords where members do (allauth: rate-limited, mail through
+# the worker); Wagtail's own reset form would be a second, unlimited one.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {
         "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",

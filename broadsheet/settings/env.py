@@ -6,6 +6,7 @@ Every Broadsheet variable is prefixed ``BROADSHEET_`` except the conventional
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -95,10 +96,20 @@ def secret_key(*, production: bool) -> str:
         # refuses to start without a real one (see core.checks).
         return secrets.token_urlsafe(50)
     key_file = data_dir() / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
     key_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Created readable by its owner only, and only once: processes that
+        # start together (web workers, task worker) all read the same key.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _attempt in range(50):
+            key = key_file.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)  # another process is writing it right now
+        problem = f"{key_file} is empty; delete it to make a new key."
+        raise ImproperlyConfigured(problem) from None
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key)
     return key

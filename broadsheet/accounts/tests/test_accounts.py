@@ -189,3 +189,22 @@ def test_an_admin_made_on_the_command_line_confirms_the_address_at_first_sign_in
     [message] = mail.outbox
     assert message.to == ["boss@example.com"]
     assert "/accounts/confirm-email/" in message.body
+
+
+def test_every_account_mail_link_uses_the_public_address(
+    client, settings, django_capture_on_commit_callbacks
+):
+    # The request names testserver; mail must name the configured address,
+    # including allauth's own "account already exists" and "unknown account".
+    settings.BASE_URL = "https://news.example.org"
+    factories.make_member("taken@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, email="taken@example.com", name="Someone Else")
+        client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+        sign_up(client, email="fresh@example.com", name="Fresh Reader")
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        links = re.findall(r"https?://[^\s\"'<>]+", message.body)
+        assert links, message.body
+        assert all(link.startswith("https://news.example.org/") for link in links)
+        assert " from !" not in message.body

@@ -3,7 +3,9 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from wagtail.models import Collection, CollectionViewRestriction
 
+from broadsheet.core.caching import last_content_change
 from broadsheet.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +186,29 @@ def test_restricting_a_page_changes_the_validators(client, publication):
     assert client.get("/")["ETag"] != after
     # A shared cache revalidating its old public copy gets the page again.
     assert client.get(article.url, HTTP_IF_NONE_MATCH=before).status_code == 200
+
+
+def test_documents_get_no_site_wide_304_and_moving_one_changes_validators(
+    client, publication
+):
+    # A CDN holding a document must revalidate it with Wagtail's view, which
+    # checks collection privacy, never get a 304 from the content version.
+    document = factories.make_document("report.pdf", b"%PDF-1.4 quarterly figures")
+    url = f"/documents/{document.pk}/{document.filename}"
+    first = client.get(url)
+    assert first.status_code == 200
+    site_etag = client.get("/")["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=site_etag).status_code != 304
+
+    before = last_content_change()
+    private = Collection.get_first_root_node().add_child(name="Board papers")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    document.collection = private
+    document.save()
+    assert last_content_change() > before
+    again = client.get(url, HTTP_IF_NONE_MATCH=site_etag)
+    assert again.status_code != 304
+    sent = again.streaming_content if again.streaming else [again.content]
+    assert b"quarterly figures" not in b"".join(sent)

@@ -25,6 +25,7 @@ def test_production_problems_are_reported(settings):
     settings.DEBUG = True
     settings.SECRET_KEY_FROM_ENV = False
     settings.ALLOWED_HOSTS = []
+    settings.BASE_URL_FROM_ENV = True
     assert len(production_problems()) == 3
     settings.DEBUG = False
     settings.SECRET_KEY_FROM_ENV = True
@@ -70,3 +71,31 @@ def test_a_data_folder_inside_the_code_is_refused(monkeypatch):
     monkeypatch.setenv("BROADSHEET_DATA_DIR", str(env.PACKAGE_DIR / "var"))
     with pytest.raises(ImproperlyConfigured, match="must not be inside the code"):
         env.data_dir()
+
+
+def test_production_needs_the_public_address(settings):
+    from broadsheet.core.checks import production_problems
+
+    settings.PRODUCTION, settings.DEBUG = True, False
+    settings.SECRET_KEY_FROM_ENV, settings.ALLOWED_HOSTS = True, ["news.example.org"]
+    settings.BASE_URL_FROM_ENV = False
+    assert [p for p in production_problems() if "BROADSHEET_BASE_URL" in p]
+
+
+def test_processes_starting_together_share_one_secret_key(monkeypatch, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setenv("BROADSHEET_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("BROADSHEET_SECRET_KEY", raising=False)
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: env.secret_key(production=False), range(16)))
+    assert len(keys) == 1
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+@pytest.mark.django_db
+def test_wagtail_password_reset_is_off(client):
+    # One reset flow, allauth's, with its rate limits.
+    response = client.get("/admin/password_reset/")
+    assert response.status_code in (302, 404)
+    assert "/admin/password_reset/" not in response.get("Location", "")

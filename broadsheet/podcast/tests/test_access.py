@@ -209,3 +209,34 @@ def test_episode_audio_in_a_restricted_collection_is_refused(client, show):
     document = client.get(f"/documents/{episode.audio.pk}/{episode.audio.filename}")
     assert document.status_code == 302  # to the sign-in page
     assert client.get(f"/media/{episode.audio.file.name}").status_code == 404
+
+
+def test_members_past_a_login_restriction_hear_the_show(client, show):
+    # A members-only show: Wagtail's privacy flow lets a signed-in reader see
+    # the show page, so its list and player work for them, privately.
+    episode = make_episode(show)
+    PageViewRestriction.objects.create(
+        page=show, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert_refused(client, episode)
+
+    client.force_login(factories.make_member("listener@example.com"))
+    page = client.get(show.url)
+    assert page.status_code == 200
+    assert episode.title in page.content.decode()
+    audio = client.get(episode.audio_path())
+    assert audio.status_code == 200
+    assert body(audio) == default_storage.open(episode.audio.file.name).read()
+    assert "public" not in audio["Cache-Control"]
+
+
+def test_an_episode_restricted_on_its_own_is_not_listed_to_show_members(client, show):
+    public = factories.make_episode(show, title="Open to every member")
+    private = factories.make_episode(show, title="Only with the password")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    client.force_login(factories.make_member("listener@example.com"))
+    text = client.get(show.url).content.decode()
+    assert public.title in text and private.title not in text
+    assert client.get(private.audio_path()).status_code == 404
