@@ -193,7 +193,9 @@ def test_documents_get_no_site_wide_304_and_moving_one_changes_validators(
 ):
     # A CDN holding a document must revalidate it with Wagtail's view, which
     # checks collection privacy, never get a 304 from the content version.
-    document = factories.make_document("report.pdf", b"%PDF-1.4 quarterly figures")
+    document = factories.make_document(
+        "quarterly-figures.pdf", b"%PDF-1.4 quarterly figures"
+    )
     url = f"/documents/{document.pk}/{document.filename}"
     first = client.get(url)
     assert first.status_code == 200
