@@ -34,8 +34,9 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# make bench BENCH_ARGS='--seconds 3 --articles 300' for a quick check
 bench: $(VENV)/.installed
-	bash bench/run.sh
+	bash bench/run.sh $(BENCH_ARGS)
 
 bench-newsletter: $(VENV)/.installed-test
 	$(BIN)/python bench/newsletter.py
