@@ -71,7 +71,8 @@ for name, path in paths.items():
     client.get(path)
     with CaptureQueriesContext(connection) as ctx:
         status = client.get(path).status_code
-    counts[name] = [status, len(ctx.captured_queries)]
+    cache_reads = sum('"broadsheet_cache"' in q["sql"] for q in ctx.captured_queries)
+    counts[name] = [status, len(ctx.captured_queries), cache_reads]
 from broadsheet.newsroom.selectors import QUERY_CEILINGS
 print("COUNTS=" + json.dumps({{"counts": counts, "ceilings": QUERY_CEILINGS}}))
 """
@@ -99,6 +100,7 @@ print("SAMPLE=" + json.dumps({
     "article_section": a.section.slug,
     "spike_section": other.slug,
     "live_articles": ArticlePage.objects.live().count(),
+    "archive_articles": ArticlePage.objects.filter(slug__startswith="archive-").count(),
     "sqlite": sqlite,
 }))
 """.replace("%(feed)r", repr(FEED_PATH))
@@ -592,6 +594,7 @@ class Bench:
             self.measure_pages(mode, base, sample_memory)
             if mode == "on":
                 self.results["cache_stats_after_pages"] = self.cache_stats(env)
+                self.save()
                 if a.lighthouse_runs:
                     self.step("lighthouse", self.lighthouse, base)
                 if a.spike_seconds:
@@ -941,7 +944,7 @@ def write_report(path: Path, r: dict) -> None:
         f"{meta.get('wrk', '?')}; code at `{meta.get('git', '?')}`",
         f"- Database: SQLite {meta.get('sqlite', '?')} (WAL) with "
         f"{data.get('live_articles', '?')} live articles (the demo and a "
-        f"{settings.get('articles', '?')}-article archive"
+        f"{data.get('archive_articles', '?')}-article archive"
         + (
             "; reused from an earlier run)"
             if data.get("reused")
@@ -1046,6 +1049,12 @@ def write_report(path: Path, r: dict) -> None:
                 "",
             ]
 
+    if r.get("cache_stats_after_pages"):
+        lines += stats_lines(
+            r.get("cache_stats_before"),
+            r["cache_stats_after_pages"],
+            "over the cache-on page runs above",
+        )
     lines += spike_section(r)
     lines += memory_section(r)
     lines += lighthouse_section(r)
@@ -1125,14 +1134,16 @@ def goals_section(r, cell) -> list[str]:
     queries = r.get("queries", {})
     ceilings = r.get("query_ceilings", {})
     over = [
-        name
-        for name, (_, count) in queries.items()
-        if ceilings.get(name) is not None and count > ceilings[name]
+        f"{name} {count - cache_reads} > {ceilings[name]}"
+        for name, (_, count, *rest) in queries.items()
+        for cache_reads in [rest[0] if rest else 0]
+        if ceilings.get(name) is not None and count - cache_reads > ceilings[name]
     ]
     if queries:
         rows.append(
             (
-                "queries per page within `QUERY_CEILINGS`",
+                "queries per page within `QUERY_CEILINGS` (not counting"
+                " database-cache reads, see Queries)",
                 "over: " + ", ".join(over) if over else "all within",
                 not over,
             )
@@ -1296,7 +1307,7 @@ def spike_section(r) -> list[str]:
     return lines
 
 
-def stats_lines(before, after) -> list[str]:
+def stats_lines(before, after, during="during the spike") -> list[str]:
     if not after or "unavailable" in after:
         reason = (after or {}).get("unavailable", "no figures")
         return [
@@ -1304,7 +1315,7 @@ def stats_lines(before, after) -> list[str]:
             "",
         ]
     lines = [
-        "`broadsheet cache stats --json` during the spike (change over the test):",
+        f"`broadsheet cache stats --json` {during} (numbers are the change):",
         "",
         "```json",
         json.dumps(stats_delta(before or {}, after), indent=1, sort_keys=True)[:4000],
@@ -1393,13 +1404,19 @@ def queries_section(r) -> list[str]:
         "Counted on the benchmark database with Django's test client (the second"
         " request of each page, no page cache); the ceilings are `QUERY_CEILINGS`"
         " in `broadsheet/newsroom/selectors.py`, asserted by"
-        " `broadsheet/newsroom/tests/test_query_counts.py`:",
+        " `broadsheet/newsroom/tests/test_query_counts.py`."
+        " The database-cache reads are lookups in the `default` cache, which is the"
+        " `broadsheet_cache` table here (as in production without Redis) but an"
+        " in-memory cache under the test settings, so the tests do not count them.",
         "",
-        "| page | status | queries | ceiling |",
-        "| --- | ---: | ---: | ---: |",
+        "| page | status | queries | of which database-cache reads | ceiling |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
-    for name, (status, count) in queries.items():
-        lines.append(f"| {name} | {status} | {count} | {ceilings.get(name, 'none')} |")
+    for name, (status, count, *rest) in queries.items():
+        lines.append(
+            f"| {name} | {status} | {count} | {rest[0] if rest else '?'}"
+            f" | {ceilings.get(name, 'none')} |"
+        )
     return [*lines, ""]
 
 
@@ -1421,7 +1438,7 @@ def main() -> int:
     parser.add_argument("--spike-connections", type=int, default=64)
     parser.add_argument("--publish-every", type=float, default=10)
     parser.add_argument("--lighthouse", help="the lighthouse command")
-    parser.add_argument("--lighthouse-runs", type=int, default=1, help="0: skip")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="0: skip")
     parser.add_argument("--chrome", default="/usr/bin/chromium")
     parser.add_argument(
         "--skip-load", action="store_true", help="reuse var/bench as it is"
@@ -1450,6 +1467,11 @@ def main() -> int:
         bench.run()
     finally:
         bench.processes.stop_all()
+        if bench.results:  # keep what was measured, and say the run stopped
+            if not bench.results.get("meta", {}).get("finished"):
+                failures = bench.results.setdefault("failures", {})
+                failures.setdefault("run", "stopped before the end")
+            bench.save()
     print(Path(args.output).read_text())
     return 1 if bench.results.get("failures") else 0
 
