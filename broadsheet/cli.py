@@ -64,7 +64,7 @@ def prepare(*, quiet: bool = True) -> None:
     """Migrate the database and collect static files; safe to repeat."""
     from django.core.management import call_command
 
-    from broadsheet.core.caching import mark_content_changed
+    from broadsheet.core.caching import reader_content_changed
 
     verbosity = 0 if quiet else 1
     call_command("migrate", interactive=False, verbosity=verbosity)
@@ -72,7 +72,7 @@ def prepare(*, quiet: bool = True) -> None:
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     # New code may render pages differently: make every cached copy stale.
-    mark_content_changed()
+    reader_content_changed()
 
 
 def _child_commands(host: str, port: int, workers: int) -> dict[str, list[str]]:

@@ -4,3 +4,11 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings.base")
 application = get_wsgi_application()
+
+# Imported after Django is set up: the layer reads the settings.
+from django.conf import settings  # noqa: E402
+
+if settings.PAGE_CACHE["ENABLED"]:
+    from broadsheet.core.pagecache.wsgi import PageCacheApp
+
+    application = PageCacheApp(application)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.core.caching import uncached_prefixes
 from broadsheet.core.chrome import build_chrome, register_chrome_part
+from broadsheet.core.pagecache.paths import uncached_prefixes
 from broadsheet.core.scheduler import register_scheduler_job, scheduler_jobs
 from broadsheet.core.security import frame_origins
 from broadsheet.core.signal_handlers import reader_content_models
@@ -149,13 +149,13 @@ def test_no_import_cycles_between_modules():
 # chrome keys, frame origins and cache exclusions core once imported itself.
 
 
-def test_the_scheduler_runs_publishing_then_the_newsletter_jobs_in_order():
-    assert list(scheduler_jobs().values())[1:] == [
+def test_the_scheduler_runs_core_jobs_then_the_newsletter_jobs_in_order():
+    assert list(scheduler_jobs())[:2] == ["publish_scheduled", "prune_page_purges"]
+    assert list(scheduler_jobs().values())[2:] == [
         compose.compose_due_issues,
         delivery.send_due_issues,
         delivery.resume_stalled,
     ]
-    assert list(scheduler_jobs())[0] == "publish_scheduled"
 
 
 def test_apps_register_the_models_whose_changes_readers_see():

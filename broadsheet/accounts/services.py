@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from broadsheet.accounts import names
 from broadsheet.accounts.models import Member
 from broadsheet.accounts.signals import account_deleting
-from broadsheet.core.caching import mark_content_changed
+from broadsheet.core.caching import reader_content_changed
 from broadsheet.core.text import without_bidi_controls
 
 
@@ -86,7 +86,7 @@ def member_update(
 
 
 def _content_changed() -> None:
-    transaction.on_commit(mark_content_changed)
+    reader_content_changed()
 
 
 def member_ban(*, user, reason: str) -> None:

@@ -22,7 +22,8 @@ from broadsheet.comments.rendering import (
     too_deeply_nested,
 )
 from broadsheet.comments.tasks import notify_moderators, send_reply_notification
-from broadsheet.core.caching import mark_content_changed
+from broadsheet.core.caching import reader_content_changed
+from broadsheet.core.pagecache.keys import page_key
 from broadsheet.core.text import without_bidi_controls
 
 DUPLICATE_WINDOW_HOURS = 24
@@ -38,8 +39,9 @@ class CommentRefused(Exception):
         self.status = status
 
 
-def _content_changed() -> None:
-    transaction.on_commit(mark_content_changed)
+def _content_changed(*article_ids) -> None:
+    # An article's page shows its thread, and every card of it the count.
+    reader_content_changed(page_key(pk) for pk in article_ids)
 
 
 def _checked_text(text: str) -> tuple[str, str]:
@@ -115,7 +117,7 @@ def comment_post(*, author, article, text: str, reply_to: Comment | None = None)
 
 
 def _published(comment: Comment) -> None:
-    _content_changed()
+    _content_changed(comment.article_id)
     if comment.reply_to_id and comment.reply_notified_at is None:
         transaction.on_commit(lambda: send_reply_notification.enqueue(comment.pk))
 
@@ -140,7 +142,7 @@ def comment_edit(*, comment: Comment, editor, text: str) -> Comment:
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "body_hash", "edited_at"])
     if comment.is_visible:
-        _content_changed()
+        _content_changed(comment.article_id)
     return comment
 
 
@@ -162,7 +164,7 @@ def comment_delete(*, comment: Comment, by) -> None:
     _blank(comment)
     comment.save(update_fields=[*_BLANKED])
     if was_visible:
-        _content_changed()
+        _content_changed(comment.article_id)
 
 
 @transaction.atomic
@@ -188,7 +190,7 @@ def comment_report(*, comment: Comment, reporter, reason: str, note: str = ""):
             "n": comment.open_reports
         }
         comment.save(update_fields=["status", "held_reason"])
-        _content_changed()
+        _content_changed(comment.article_id)
     if comment.open_reports == 1 or comment.status == Comment.Status.PENDING:
         _notify_moderators(comment, "reported")
     return report
@@ -236,7 +238,7 @@ def comments_moderate(*, comments: Iterable[Comment], action: str, moderator) ->
         if comment.is_visible:
             _published(comment)
         elif was_visible:
-            _content_changed()
+            _content_changed(comment.article_id)
         changed += 1
     return changed
 
@@ -271,6 +273,7 @@ def comments_remove_for_author(user) -> None:
     placeholder; every other comment of theirs is deleted outright.
     """
     mine = Comment.objects.filter(author=user)
+    articles = set(mine.values_list("article_id", flat=True))
     answered = set(
         Comment.objects.filter(parent__author=user).values_list("parent_id", flat=True)
     )
@@ -281,7 +284,7 @@ def comments_remove_for_author(user) -> None:
             comment.save(update_fields=[*_BLANKED, "author"])
         else:
             comment.delete()
-    _content_changed()
+    _content_changed(*articles)
 
 
 def remove_comments_of_deleted_account(sender, *, user, **kwargs) -> None:

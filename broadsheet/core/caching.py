@@ -15,6 +15,7 @@ and Wagtail's privacy flow marks them ``no-store`` too.
 import hashlib
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, Value
 from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
@@ -28,37 +29,16 @@ from wagtail.models import PageViewRestriction
 
 import broadsheet
 from broadsheet.core.models import ContentChange
+from broadsheet.core.pagecache import coherence
+from broadsheet.core.pagecache.keys import (
+    EVERYTHING,
+    KEYS_ENVIRON,
+    ROUTE_ENVIRON,
+    collecting,
+)
+from broadsheet.core.pagecache.paths import uncached_prefixes
 
 _MARKER_ID = 1
-# Paths whose responses are personal or handled elsewhere; apps add theirs
-# with register_uncached_prefix (core knows no app).
-# Documents: Wagtail's view checks collection privacy and sets the file's own
-# validators; a site-wide early 304 would let a cache keep a file that has
-# since been made private.
-_EXCLUDED_PREFIXES = (
-    "/admin/",
-    "/documents/",
-    "/media/",
-    "/static/",
-)
-_excluded_prefixes = _EXCLUDED_PREFIXES
-
-
-def register_uncached_prefix(prefix: str) -> None:
-    """Keep the reader cache off paths under ``prefix``: call from ``ready()``.
-
-    For responses that carry validators of their own (podcast audio: the
-    file's ETag and Range handling) and must not get the content version's.
-    """
-    global _excluded_prefixes
-    if not (prefix.startswith("/") and prefix.endswith("/")):
-        raise ValueError(f"An uncached prefix is a path like /a/b/, not {prefix!r}.")
-    if prefix not in _excluded_prefixes:
-        _excluded_prefixes = (*_excluded_prefixes, prefix)
-
-
-def uncached_prefixes() -> tuple[str, ...]:
-    return _excluded_prefixes
 
 
 def mark_content_changed() -> None:
@@ -66,6 +46,23 @@ def mark_content_changed() -> None:
     ContentChange.objects.update_or_create(
         pk=_MARKER_ID, defaults={"changed_at": timezone.now()}
     )
+
+
+def reader_content_changed(keys=(EVERYTHING,)) -> None:
+    """Once the current transaction commits: new validators, and purge ``keys``.
+
+    For changes no model signal announces (``update()`` calls, a comment's
+    status); saves of registered models do this by themselves
+    (``core.signal_handlers``). Before the commit, a process re-rendering
+    the page would still read the old rows.
+    """
+    keys = frozenset(keys)
+
+    def changed():
+        mark_content_changed()
+        coherence.purge(keys)
+
+    transaction.on_commit(changed, robust=True)
 
 
 def last_content_change():
@@ -117,7 +114,7 @@ def reader_state(path: str):
 def is_anonymous_read(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
-    if request.path.startswith(_excluded_prefixes):
+    if request.path.startswith(uncached_prefixes()):
         return False
     # Logged-in people carry a session; their pages are never shared.
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -138,6 +135,21 @@ class ReaderCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # What the response depends on, for the page cache around Django
+        # (core.pagecache.wsgi reads it from the WSGI environ, which is
+        # request.META) and, as Surrogate-Key, for a CDN in front.
+        with collecting() as keys:
+            response = self.respond(request)
+        if keys:
+            request.META[KEYS_ENVIRON] = frozenset(keys)
+            if "public" in response.get("Cache-Control", ""):
+                response["Surrogate-Key"] = " ".join(sorted(keys))
+        match = request.resolver_match
+        if match is not None and ROUTE_ENVIRON not in request.META:
+            request.META[ROUTE_ENVIRON] = match.url_name or match.view_name or "other"
+        return response
+
+    def respond(self, request):
         if not is_anonymous_read(request):
             response = self.get_response(request)
             if request.method in ("GET", "HEAD") and not response.has_header(
@@ -166,6 +178,12 @@ class ReaderCacheMiddleware:
             patch_cache_control(response, private=True, no_cache=True)
         elif response.status_code == 200:
             self.add_validators(response, etag, last_modified)
+        elif response.status_code in (301, 404, 410):
+            # A publication may fix a "not found" any time: browsers and
+            # CDNs keep none of these, only the page cache, which a
+            # publication purges (core.pagecache).
+            response["Cache-Control"] = "public, max-age=0"
+            patch_vary_headers(response, ["Cookie"])
         return response
 
     @staticmethod

@@ -73,3 +73,20 @@ class ContentChange(models.Model):
 
     def __str__(self):
         return f"Content changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PagePurge(models.Model):
+    """One purge of the page cache, which every serving process applies.
+
+    Appended by ``core.pagecache.coherence.purge``; each process reads the
+    rows after the last it saw. Rows older than an hour are pruned.
+    """
+
+    keys = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("page cache purge")
+
+    def __str__(self):
+        return self.keys

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from django.core.management import call_command
 from django.db import close_old_connections
 
+from broadsheet.core.pagecache.coherence import purge_log
+
 logger = logging.getLogger("broadsheet.scheduler")
 
 
@@ -24,7 +26,15 @@ def publish_scheduled() -> None:
     call_command("publish_scheduled", verbosity=0)
 
 
-_jobs: dict[str, Callable[[], object]] = {"publish_scheduled": publish_scheduled}
+def prune_page_purges() -> None:
+    # The page cache's purge log only needs the last hour (core.pagecache).
+    purge_log().prune()
+
+
+_jobs: dict[str, Callable[[], object]] = {
+    "publish_scheduled": publish_scheduled,
+    "prune_page_purges": prune_page_purges,
+}
 
 
 def register_scheduler_job(name: str, job: Callable[[], object]) -> None:

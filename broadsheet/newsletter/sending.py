@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from broadsheet.core.caching import mark_content_changed
+from broadsheet.core.caching import reader_content_changed
 from broadsheet.newsletter.mail import issue_message, render_issue
 from broadsheet.newsletter.models import Delivery, Issue, Subscriber, Subscription
 from broadsheet.newsletter.services import mark_bouncing
@@ -208,4 +208,4 @@ def finish_if_done(issue: Issue) -> None:
         status=Issue.Status.SENT, sent_at=timezone.now()
     )
     if finished:
-        mark_content_changed()  # the archive lists it now
+        reader_content_changed()  # the archive lists it now

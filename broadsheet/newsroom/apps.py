@@ -12,10 +12,20 @@ class NewsroomConfig(AppConfig):
         from broadsheet.core.chrome import register_chrome_part
         from broadsheet.core.security import register_frame_origins
         from broadsheet.core.signal_handlers import register_reader_content_model
-        from broadsheet.newsroom import chrome, embeds
+        from broadsheet.newsroom import chrome, dependencies, embeds
 
         # Author pages and bylines show an author's name, photo and bio.
-        register_reader_content_model(self.get_model("Author"))
+        register_reader_content_model(
+            self.get_model("Author"), dependencies.author_keys
+        )
+        # Precise page cache purges; other pages (sections: the navigation)
+        # purge everything.
+        register_reader_content_model(
+            self.get_model("ArticlePage"), dependencies.article_keys
+        )
+        register_reader_content_model(
+            self.get_model("HomePage"), dependencies.home_keys
+        )
         # Every page's navigation; key order is the chrome's historical one.
         register_chrome_part("sections", chrome.sections)
         register_chrome_part("latest_url", chrome.latest_url)

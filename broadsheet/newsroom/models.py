@@ -24,8 +24,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from broadsheet.core.pagecache.keys import depends_on
 from broadsheet.core.visibility import page_is_visible
-from broadsheet.newsroom import extensions, selectors
+from broadsheet.newsroom import dependencies, extensions, selectors
 from broadsheet.newsroom.blocks import ArticleBodyBlock, TakeawayBlock
 
 # Top-level paths served by Broadsheet itself; a page with one of these slugs
@@ -257,9 +258,13 @@ class ArticlePage(Page):
             )
 
     def save(self, *args, **kwargs):
-        self.reading_minutes = reading_minutes(self)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "reading_minutes"}
+        update_fields = kwargs.get("update_fields")
+        # A draft being saved (Wagtail names only its bookkeeping fields)
+        # must not change the live page's reading time.
+        if update_fields is None or "body" in update_fields:
+            self.reading_minutes = reading_minutes(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "reading_minutes"}
         return super().save(*args, **kwargs)
 
     @property
@@ -304,7 +309,10 @@ class ArticlePage(Page):
         context["tags"] = list(self.tags.all())
         extensions.extend_article_context(self, request, context)
         # Lazy: the template caches this rail under the content version, so
-        # most requests never run its queries.
+        # most requests never run its queries; the page depends on the
+        # section's list whether the rail is rendered or not.
+        if self.section_id:
+            depends_on(dependencies.section_list(self.section_id))
         context["related_articles"] = SimpleLazyObject(
             lambda: selectors.related_articles(self)
         )

@@ -9,8 +9,10 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
+from broadsheet.core.pagecache.keys import ARTICLES, depends_on, depends_on_pages
 from broadsheet.core.pagination import paginate
 from broadsheet.core.visibility import visible_pages
+from broadsheet.newsroom import dependencies
 from broadsheet.newsroom.extensions import annotate_cards
 
 # Most queries one reader page may make, whatever the number of articles.
@@ -68,6 +70,7 @@ def navigation_sections() -> QuerySet:
 
 def front_page(*, lead: int | None) -> dict:
     """Return the lead story, the latest articles and a rail per section."""
+    depends_on(ARTICLES)
     cards = article_cards()
     lead_article = cards.filter(pk=lead).first() if lead else None
     latest = list(cards[: HOME_LATEST_COUNT + 1])
@@ -75,6 +78,7 @@ def front_page(*, lead: int | None) -> dict:
         lead_article = latest[0]
     latest = [a for a in latest if a.pk != getattr(lead_article, "pk", None)]
     latest = latest[:HOME_LATEST_COUNT]
+    shows(lead_article, *latest)
 
     shown = {a.pk for a in latest} | {getattr(lead_article, "pk", None)}
     sections = list(navigation_sections())
@@ -114,19 +118,27 @@ def rail_article_ids(candidates: QuerySet, sections: list) -> dict[int, list[int
     return rail_ids
 
 
+# Each listing records which list it shows, for the page cache: a change to
+# that list (a new article, one withdrawn or moved) purges the response.
+
+
 def latest_articles() -> QuerySet:
+    depends_on(ARTICLES)
     return article_cards()
 
 
 def section_articles(section) -> QuerySet:
+    depends_on(dependencies.section_list(getattr(section, "pk", section)))
     return article_cards().filter(section=section)
 
 
 def tag_articles(tag) -> QuerySet:
+    depends_on(dependencies.tag_list(tag.pk))
     return article_cards().filter(tags=tag)
 
 
 def author_articles(author) -> QuerySet:
+    depends_on(dependencies.author_list(author.pk), dependencies.author(author.pk))
     return article_cards().filter(article_authors__author=author)
 
 
@@ -146,7 +158,22 @@ def cards_for(ids) -> list:
     """
     ids = list(ids)
     by_pk = {card.pk: card for card in article_cards().filter(pk__in=ids)}
-    return [by_pk[pk] for pk in ids if pk in by_pk]
+    cards = [by_pk[pk] for pk in ids if pk in by_pk]
+    shows(*cards)
+    return cards
+
+
+def shows(*cards) -> None:
+    """Record that the response shows these cards: each article and its authors."""
+    depends_on_pages(card.pk for card in cards if card is not None)
+    depends_on(
+        *(
+            dependencies.author(link.author_id)
+            for card in cards
+            if card is not None
+            for link in card.article_authors.all()
+        )
+    )
 
 
 def paginate_cards(request, queryset):
@@ -167,4 +194,6 @@ def article_authors(article) -> list:
         .prefetch_related("author__avatar__renditions")
         .order_by("sort_order")
     )
-    return [link.author for link in links]
+    writers = [link.author for link in links]
+    depends_on(*(dependencies.author(writer.pk) for writer in writers))
+    return writers

@@ -3,7 +3,8 @@
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
-from broadsheet.newsroom import selectors
+from broadsheet.core.pagecache.keys import depends_on
+from broadsheet.newsroom import dependencies, selectors
 from broadsheet.newsroom.models import Author
 
 
@@ -27,6 +28,7 @@ def author(request, slug):
 
 
 def author_index(request):
+    depends_on(dependencies.AUTHORS)
     authors = Author.objects.select_related("avatar").prefetch_related(
         "avatar__renditions"
     )

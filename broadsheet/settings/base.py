@@ -331,6 +331,15 @@ NEWSLETTER_UNSUBSCRIBE_MAILBOX = env.env_str(
 # Seconds browsers and shared caches may reuse an anonymous page before
 # revalidating it with ETag / Last-Modified.
 READER_CACHE_MAX_AGE = env.env_int("BROADSHEET_CACHE_MAX_AGE", 60)
+# The page cache around Django (core.pagecache): whole anonymous responses in
+# each web process's memory, purged precisely across processes through the
+# database or Redis. BROADSHEET_PAGE_CACHE=off renders every request.
+PAGE_CACHE = {
+    "ENABLED": env.env_bool("BROADSHEET_PAGE_CACHE", True),
+    "MAX_BYTES": env.env_int("BROADSHEET_PAGE_CACHE_MB", 64) * 1024 * 1024,
+    # How often a process reads the shared purge log (only when busy).
+    "POLL_SECONDS": 0.25,
+}
 LISTING_PAGE_SIZE = env.env_int("BROADSHEET_LISTING_PAGE_SIZE", 12)
 # Pages a reader's browser keeps for offline reading (oldest dropped first).
 OFFLINE_MAX_PAGES = env.env_int("BROADSHEET_OFFLINE_PAGES", 50)

@@ -92,10 +92,12 @@ def test_logged_in_pages_are_private(publication, django_user_model):
     assert "ETag" not in response
 
 
-def test_errors_are_not_marked_cacheable(client, publication):
+def test_not_found_is_kept_by_no_browser_or_cdn(client, publication):
+    # Only the page cache keeps it, and a publication purges it there.
     response = client.get("/missing-story/")
     assert response.status_code == 404
-    assert "public" not in response.get("Cache-Control", "")
+    assert response["Cache-Control"] == "public, max-age=0"
+    assert "ETag" not in response
 
 
 def test_a_page_that_hands_out_a_token_is_never_shared(client, publication):

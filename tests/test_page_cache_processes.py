@@ -1,0 +1,128 @@
+"""The page cache across real processes: two web servers on one database.
+
+Each server is its own granian process with its own memory; a change made
+by a third process (an editor publishing) must reach both within a second.
+"""
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from tests.processes import broadsheet, cli_env, free_port, shell, stop_group
+
+PUBLICATION = (
+    "from broadsheet.testing import factories\n"
+    "p = factories.make_publication(with_images=False)\n"
+    "print('URL=' + p['articles'][0].url)"
+)
+REWRITE = (
+    "import time\n"
+    "from broadsheet.newsroom.models import ArticlePage\n"
+    "a = ArticlePage.objects.get(url_path__endswith={path!r})\n"
+    "a.title = 'A headline rewritten by the desk'\n"
+    "a.save_revision().publish()\n"
+    "print('AT=%r' % time.time())"
+)
+
+
+def _serve(env, port, log):
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "broadsheet.wsgi:application",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def two_servers(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("two")
+    env = cli_env(tmp_path / "data")
+    (tmp_path / "data").mkdir()
+    for command in (["migrate"], ["collectstatic", "--no-input"]):
+        done = broadsheet(*command, "--verbosity", "0", env=env)
+        assert done.returncode == 0, done.stderr
+    made = shell(PUBLICATION, env=env)
+    assert made.returncode == 0, made.stderr
+    path = made.stdout.split("URL=", 1)[1].strip()
+    ports = [free_port(), free_port()]
+    log = (tmp_path / "servers.log").open("w+")
+    servers = [_serve(env, port, log) for port in ports]
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        deadline = time.monotonic() + 60
+        for base in bases:
+            while True:
+                try:
+                    requests.get(base + path, timeout=30)
+                    break
+                except requests.ConnectionError:
+                    if time.monotonic() > deadline:
+                        log.seek(0)
+                        raise AssertionError(log.read()) from None
+                    time.sleep(0.2)
+        yield {"bases": bases, "path": path, "env": env}
+    finally:
+        for server in servers:
+            stop_group(server)
+        log.close()
+
+
+def test_a_change_reaches_both_processes_within_a_second(two_servers):
+    bases, path, env = two_servers["bases"], two_servers["path"], two_servers["env"]
+    for base in bases:
+        assert requests.get(base + path, timeout=10).headers["X-Cache"] == "hit"
+
+    rewrite = shell(REWRITE.format(path=path.strip("/") + "/"), env=env)
+    assert rewrite.returncode == 0, rewrite.stderr
+    published_at = float(rewrite.stdout.split("AT=", 1)[1])
+
+    seen_after = {}
+    deadline = time.time() + 5
+    while len(seen_after) < len(bases) and time.time() < deadline:
+        for base in bases:
+            if base not in seen_after:
+                page = requests.get(base + path, timeout=10)
+                if "A headline rewritten by the desk" in page.text:
+                    seen_after[base] = time.time() - published_at
+        time.sleep(0.02)
+    assert set(seen_after) == set(bases), "a process kept the old page"
+    assert max(seen_after.values()) < 1.0, seen_after
+
+
+def test_the_cache_command_sums_every_process(two_servers):
+    bases, path, env = two_servers["bases"], two_servers["path"], two_servers["env"]
+    for base in bases:
+        requests.get(base + path, timeout=10)
+    time.sleep(2.5)  # each process publishes its figures every two seconds
+    for base in bases:
+        requests.get(base + path, timeout=10)
+    result = broadsheet("cache", "stats", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["processes"] == 2
+    assert figures["routes"]["articlepage"]["hit"] >= 2
+
+    purged = broadsheet("cache", "purge", "--all", env=env)
+    assert purged.returncode == 0, purged.stderr
+    time.sleep(0.5)
+    for base in bases:
+        assert requests.get(base + path, timeout=10).headers["X-Cache"] == "refresh"
