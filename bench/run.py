@@ -503,7 +503,10 @@ class Bench:
     def load_data(self) -> None:
         print("== data", flush=True)
         started = time.monotonic()
-        if not self.args.skip_load:
+        if self.args.skip_load:  # the servers run --no-migrate: the code may be new
+            self.django("migrate", "--no-input", "--verbosity", "0")
+            self.django("collectstatic", "--no-input", "--verbosity", "0")
+        else:
             print(f"Loading the demo and {self.args.articles} archive articles ...")
             self.django("demo", "--no-serve")  # migrate, collectstatic, demo
             print(self.django("generate_archive", "--count", str(self.args.articles)))
@@ -606,6 +609,9 @@ class Bench:
             except Exception:  # noqa: BLE001  (the server may be gone)
                 pass
             self.processes.stop(server)
+            self.results.setdefault("server_log", {})[mode] = log_summary(
+                self.logs / f"server-{mode}.log"
+            )
 
     def save_copies(self, base: str) -> None:
         """Save each page as Broadsheet serves it (no compression) for nginx."""
@@ -795,6 +801,20 @@ class Bench:
                 self.processes.stop(child, timeout=5)
 
 
+def log_summary(path: Path) -> dict:
+    """Tracebacks and the most frequent error lines in a server's log."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return {}
+    errors: dict[str, int] = {}
+    for line in text.splitlines():
+        if re.match(r"^[\w.]+(Error|Exception): ", line):
+            errors[line[:200]] = errors.get(line[:200], 0) + 1
+    top = sorted(errors.items(), key=lambda item: -item[1])[:5]
+    return {"tracebacks": text.count("Traceback (most recent call last)"), "top": top}
+
+
 def lighthouse_figures(report: dict) -> dict:
     audits = report.get("audits", {})
     compression = audits.get("uses-text-compression", {})
@@ -977,6 +997,20 @@ def write_report(path: Path, r: dict) -> None:
     if not meta.get("finished"):
         lines += ["**This run had not finished when this page was written.**", ""]
 
+    logs = r.get("server_log", {})
+    if logs:
+        lines.append(
+            "Broadsheet's server logs (var/bench/logs): "
+            + "; ".join(
+                f"{MODE_NAMES[mode]}: {summary.get('tracebacks', '?')} tracebacks"
+                for mode, summary in logs.items()
+            )
+            + "."
+        )
+        for mode, summary in logs.items():
+            for line, count in summary.get("top", []):
+                lines.append(f"- {MODE_NAMES[mode]}, {count}×: `{line}`")
+        lines.append("")
     lines += goals_section(r, cell)
 
     for c in conns:
@@ -1314,15 +1348,45 @@ def stats_lines(before, after, during="during the spike") -> list[str]:
             f"`broadsheet cache stats --json` was not available: `{reason}`.",
             "",
         ]
-    lines = [
-        f"`broadsheet cache stats --json` {during} (numbers are the change):",
-        "",
-        "```json",
-        json.dumps(stats_delta(before or {}, after), indent=1, sort_keys=True)[:4000],
-        "```",
-        "",
+    delta = stats_delta(before or {}, after)
+    routes = delta.get("routes") if isinstance(delta, dict) else None
+    if not isinstance(routes, dict):
+        return [
+            f"`broadsheet cache stats --json` {during} (numbers are the change):",
+            "",
+            "```json",
+            json.dumps(delta, indent=1, sort_keys=True)[:4000],
+            "```",
+            "",
+        ]
+    if not routes:
+        return [
+            f"`broadsheet cache stats --json` {during}: no figures"
+            f" ({after.get('processes', '?')} serving processes reported).",
+            "",
+        ]
+    outcomes = sorted({k for counts in routes.values() for k in counts})
+    order = ["hit", "stale", "refresh", "miss", "pass"]
+    outcomes = [o for o in order if o in outcomes] + [
+        o for o in outcomes if o not in order
     ]
-    return lines
+    lines = [
+        f"Page cache outcomes per route {during}, from `broadsheet cache stats"
+        f" --json` (all {after.get('processes', '?')} serving processes; at the"
+        f" end {after.get('entries', '?')} responses,"
+        f" {after.get('bytes', 0) / 1048576:.1f} MiB in memory):",
+        "",
+        "| route | " + " | ".join(outcomes) + " |",
+        "| --- |" + " ---: |" * len(outcomes),
+    ]
+    for route, counts in sorted(routes.items()):
+        if any(counts.get(o) for o in outcomes):
+            lines.append(
+                f"| {route} | "
+                + " | ".join(f"{counts.get(o, 0):,}" for o in outcomes)
+                + " |"
+            )
+    return [*lines, ""]
 
 
 def stats_delta(before, after):
