@@ -585,7 +585,7 @@ class Bench:
             # warm: a few requests per page (for "on", fills the cache)
             seen = {}
             for name, path in self.paths.items():
-                for _ in range(3 if mode == "on" else 1):
+                for _ in range(6 if mode == "on" else 1):  # each process gets some
                     status, headers, _ = fetch(base + path)
                 seen[name] = {"status": status, "x_cache": x_cache(headers)}
                 gz = fetch(base + path, {"Accept-Encoding": "br, gzip"})[1]
