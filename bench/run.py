@@ -968,7 +968,7 @@ def write_report(path: Path, r: dict) -> None:
         + (
             "; reused from an earlier run)"
             if data.get("reused")
-            else f"; loaded in {data.get('load_seconds', '?')} s)"
+            else f"; loading or checking it took {data.get('load_seconds', '?')} s)"
         ),
         f"- Broadsheet: `broadsheet serve --workers {settings.get('workers', '?')}"
         " --no-migrate` (granian, WSGI, with the task worker and scheduler beside"
@@ -1476,7 +1476,8 @@ def queries_section(r) -> list[str]:
         "| page | status | queries | of which database-cache reads | ceiling |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
-    for name, (status, count, *rest) in queries.items():
+    for name in sorted(queries, key=lambda n: PAGES.index(n) if n in PAGES else 99):
+        status, count, *rest = queries[name]
         lines.append(
             f"| {name} | {status} | {count} | {rest[0] if rest else '?'}"
             f" | {ceilings.get(name, 'none')} |"
