@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control
 from wagtail.models import Site
 
 from broadsheet.core.chrome import site_base, site_chrome
+from broadsheet.core.pagecache.keys import depends_on, page_key
 from broadsheet.core.visibility import visible_pages
 from broadsheet.distribution import cards, feeds, markdown, share
 from broadsheet.distribution.models import SearchEngines
@@ -83,9 +84,11 @@ def social_card(request, pk: int):
 
 
 def _live_article(slug: str) -> ArticlePage:
-    return get_object_or_404(
+    article = get_object_or_404(
         visible_pages(ArticlePage.objects.select_related("section")), slug=slug
     )
+    depends_on(page_key(article.pk))  # the Markdown twin and oEmbed show it
+    return article
 
 
 def article_markdown(request, slug: str):
