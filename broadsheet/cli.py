@@ -75,6 +75,21 @@ def prepare(*, quiet: bool = True) -> None:
     reader_content_changed()
 
 
+def _web_tuning() -> list[str]:
+    """Granian's threads and back-pressure, from the environment.
+
+    One Python thread per process by default: the page cache answers in
+    microseconds and a render is CPU-bound, so more threads only contend for
+    the GIL (measured: bench/run.py; docs/performance.md). Run one process
+    per core instead.
+    """
+    options = ["--blocking-threads", os.environ.get("BROADSHEET_WEB_THREADS", "1")]
+    backlog = os.environ.get("BROADSHEET_WEB_BACKLOG")
+    if backlog:
+        options += ["--backpressure", backlog]
+    return options
+
+
 def _child_commands(host: str, port: int, workers: int) -> dict[str, list[str]]:
     python = sys.executable
     return {
@@ -90,6 +105,13 @@ def _child_commands(host: str, port: int, workers: int) -> dict[str, list[str]]:
             str(port),
             "--workers",
             str(workers),
+            # HTTP/1.1 only (a proxy in front speaks it), one event loop
+            # thread per process: measured fastest on the cache's hits.
+            "--http",
+            "1",
+            "--runtime-mode",
+            "st",
+            *_web_tuning(),
             "--no-ws",
             "--log-level",
             "warning",
