@@ -301,14 +301,20 @@ def test_a_comment_going_public_purges_its_article(
     comment = comment_post(
         article=article, author=member, text="A thoughtful remark on the story."
     )
-    layer(article.url), layer(other.url)
+    news, analysis = site["sections"]
+    for url in (article.url, other.url, news.url, analysis.url):
+        layer(url)
     assert not comment.is_visible  # a newcomer's first comment waits for review
     with django_capture_on_commit_callbacks(execute=True):
         comments_moderate(comments=[comment], action="approve", moderator=moderator)
     answer = layer(article.url)
     assert answer.cache == "refresh"
     assert "A thoughtful remark on the story." in answer.text
+    # Its card, with the comment count, is on its section's page...
+    assert layer(news.url).cache == "refresh"
+    # ...and on nothing else of these.
     assert layer(other.url).cache == "hit"
+    assert layer(analysis.url).cache == "hit"
 
 
 def test_not_found_is_kept_until_something_is_published_there(
