@@ -37,9 +37,13 @@ class FeedSource:
             f"distribution:{format_name}", kwargs={"kind": self.kind, "slug": self.slug}
         )
 
+    def item_ids(self) -> list[int]:
+        return list(
+            self.articles.values_list("pk", flat=True)[: settings.FEED_ITEM_COUNT]
+        )
+
     def items(self) -> list:
-        ids = self.articles.values_list("pk", flat=True)[: settings.FEED_ITEM_COUNT]
-        return selectors.cards_for(ids)
+        return selectors.cards_for(self.item_ids())
 
 
 def feed_source(
