@@ -32,7 +32,8 @@ class CardLoader:
     def __init__(self, load: Callable[[list[int]], list]):
         self._load = load
         self._ids: list[int] = []
-        self._cards: dict | None = None
+        self._asked: set[int] = set()
+        self._cards: dict = {}
 
     def card(self, pk: int) -> "Card":
         self._ids.append(pk)
@@ -42,12 +43,11 @@ class CardLoader:
         return CardList([self.card(pk) for pk in ids])
 
     def article(self, pk: int):
-        if self._cards is None or pk not in self._cards:
-            wanted = [pk, *(i for i in self._ids if i != pk)]
-            if self._cards is not None:
-                wanted = [i for i in wanted if i not in self._cards]
-            loaded = {article.pk: article for article in self._load(wanted)}
-            self._cards = {**(self._cards or {}), **loaded}
+        """Return the card's article, or None if it is no longer visible."""
+        if pk not in self._asked:
+            wanted = [pk, *(i for i in self._ids if i not in self._asked and i != pk)]
+            self._asked.update(wanted)
+            self._cards.update((article.pk, article) for article in self._load(wanted))
         return self._cards.get(pk)
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.template import Context
 from django.test.utils import CaptureQueriesContext
 
-from broadsheet.newsroom.cards import render_cards
+from broadsheet.newsroom.cards import CardLoader, render_cards
 from broadsheet.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +77,18 @@ def test_a_preview_neither_reads_nor_fills_the_card_cache(rf, publication):
     del request.is_preview
     render_cards(Context({"request": request}), [article], wrap="li")
     assert any(":card:" in key for key in caches["local"]._cache)
+
+
+def test_a_loader_fetches_each_card_once_even_one_gone_meanwhile():
+    calls = []
+
+    def load(ids):
+        calls.append(list(ids))
+        return [type("Row", (), {"pk": pk})() for pk in ids if pk != 2]
+
+    loader = CardLoader(load)
+    first, gone = loader.cards([1, 2])
+    later = loader.card(3)
+    assert gone.article is None and first.article.pk == 1
+    assert later.article.pk == 3 and gone.article is None
+    assert calls == [[2, 1, 3]]  # all at once, the gone one never asked again
