@@ -6,13 +6,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
+from broadsheet.core.chrome import content_version
 from broadsheet.distribution.sources import FeedSource
+from broadsheet.newsroom import selectors
+from broadsheet.newsroom.models import ArticlePage, ArticlePageTag
 
 FEED_IMAGE_FILTER = "fill-1200x675|format-jpeg"
+ENTRY_TIMEOUT = 24 * 60 * 60
+# Queries a feed may make, whatever its number of items: with its entries
+# cached (the content version, the site, the item ids, and the section, tag
+# or author it follows), and with none cached (then also their cards,
+# bylines, hero renditions, StreamFields and tags).
+# Images inside a body are looked up per article on a cold render (Wagtail's
+# StreamField), then come from the rendition cache.
+QUERY_CEILINGS = {"cached": 4, "uncached": 9}
 _RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
@@ -36,9 +48,56 @@ def absolute_html(html: str, base: str) -> str:
     return _RELATIVE.sub(lambda m: f"{m.group(1)}{base}/", html)
 
 
-def entries_for(source: FeedSource, base: str) -> list[Entry]:
-    entries = []
-    for article in source.items():
+def entries_for(source: FeedSource, base: str, request) -> list[Entry]:
+    """Return the feed's entries in a fixed number of queries, however many.
+
+    An entry (the rendered article included) is built once per content
+    version and kept in the per-process cache, so a feed polled all day
+    renders each article once; only entries not cached fetch their cards.
+    The content version is the key, not the article's revision: the body's
+    blocks read other content too (images, episodes, linked pages), and the
+    byline and categories come from authors and sections.
+    """
+    ids = source.item_ids()
+    full = settings.FEED_FULL_CONTENT
+    version = content_version(request).isoformat()
+    keys = {
+        pk: f"broadsheet:feed-entry:{pk}:{version}:{int(full)}:{base}" for pk in ids
+    }
+    cache = caches["local"]
+    entries = cache.get_many(list(keys.values()))
+    missing = [pk for pk in ids if keys[pk] not in entries]
+    if missing:
+        built = {
+            keys[entry_pk]: entry
+            for entry_pk, entry in _build_entries(
+                selectors.cards_for(missing), base, request, full=full
+            )
+        }
+        cache.set_many(built, ENTRY_TIMEOUT)
+        entries.update(built)
+    return [entries[keys[pk]] for pk in ids if keys[pk] in entries]
+
+
+def _build_entries(articles: list, base: str, request, *, full: bool):
+    # Cards leave the StreamFields out: fetch them for all articles in one query.
+    fields = ("takeaways", "body") if full else ("takeaways",)
+    streams = {
+        row.pk: row
+        for row in ArticlePage.objects.filter(
+            pk__in=[article.pk for article in articles]
+        ).only(*fields)
+    }
+    tags = _tag_names([article.pk for article in articles])
+    for article in articles:
+        row = streams.get(article.pk)
+        for name in fields:
+            setattr(article, name, getattr(row, name) if row else [])
+        url = article.get_url(request)
+        content = render_to_string(
+            "distribution/feed_item.html",
+            {"article": article, "full": full, "article_url": url},
+        )
         image = None
         if article.hero_image_id:
             rendition = article.hero_image.get_rendition(FEED_IMAGE_FILTER)
@@ -50,18 +109,14 @@ def entries_for(source: FeedSource, base: str) -> list[Entry]:
                 "type": "image/jpeg",
                 "alt": article.hero_alt_text,
             }
-        summary = article.standfirst
-        content = render_to_string(
-            "distribution/feed_item.html",
-            {"article": article, "full": settings.FEED_FULL_CONTENT},
-        )
-        entries.append(
+        yield (
+            article.pk,
             Entry(
                 # The page's translation key never changes, not even with the slug.
                 guid=f"urn:uuid:{article.translation_key}",
-                url=base + article.url,
+                url=base + url,
                 title=article.title,
-                summary=summary,
+                summary=article.standfirst,
                 content_html=absolute_html(content, base),
                 published=article.first_published_at,
                 updated=article.last_published_at or article.first_published_at,
@@ -69,11 +124,23 @@ def entries_for(source: FeedSource, base: str) -> list[Entry]:
                     {"name": author.name, "url": base + author.get_absolute_url()}
                     for author in article.authors
                 ],
-                categories=[article.section.title, *article.tags.names()],
+                categories=[article.section.title, *tags.get(article.pk, [])],
                 image=image,
-            )
+            ),
         )
-    return entries
+
+
+def _tag_names(ids: list[int]) -> dict[int, list[str]]:
+    """Each article's tag names, in the order they were added: one query."""
+    names: dict[int, list[str]] = {}
+    rows = (
+        ArticlePageTag.objects.filter(content_object_id__in=ids)
+        .order_by("pk")
+        .values_list("content_object_id", "tag__name")
+    )
+    for pk, name in rows:
+        names.setdefault(pk, []).append(name)
+    return names
 
 
 class _RssWithContent(Rss201rev2Feed):

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from taggit.models import Tag
 
+from broadsheet.core.pagecache.keys import depends_on_pages
 from broadsheet.core.visibility import visible_pages
 from broadsheet.newsroom import selectors
 from broadsheet.newsroom.models import Author, SectionPage
@@ -37,9 +38,16 @@ class FeedSource:
             f"distribution:{format_name}", kwargs={"kind": self.kind, "slug": self.slug}
         )
 
+    def item_ids(self) -> list[int]:
+        ids = list(
+            self.articles.values_list("pk", flat=True)[: settings.FEED_ITEM_COUNT]
+        )
+        # Cached entries or not, the feed shows these articles (page cache).
+        depends_on_pages(ids)
+        return ids
+
     def items(self) -> list:
-        ids = self.articles.values_list("pk", flat=True)[: settings.FEED_ITEM_COUNT]
-        return selectors.cards_for(ids)
+        return selectors.cards_for(self.item_ids())
 
 
 def feed_source(

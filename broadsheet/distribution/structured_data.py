@@ -43,10 +43,18 @@ def hero_images(article, base: str) -> list[str]:
 
 
 def news_article(
-    article, authors: list, keywords: list[str], base: str, chrome: dict, card_url: str
+    article,
+    authors: list,
+    keywords: list[str],
+    base: str,
+    chrome: dict,
+    card_url: str,
+    request=None,
 ) -> list[dict]:
-    url = base + article.url
-    section_url = base + article.section.url
+    # With the request, Wagtail reads the site root paths once per request
+    # rather than from the shared cache (a query) for every address.
+    url = base + article.get_url(request)
+    section_url = base + article.section.get_url(request)
     images = hero_images(article, base) or [card_url]
     return [
         {

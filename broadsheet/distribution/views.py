@@ -25,7 +25,7 @@ def feed(request, format_name: str, kind: str = "site", slug: str = ""):
         kind, slug, site_name=chrome["site_name"], tagline=chrome["tagline"]
     )
     base = site_base(request)
-    entries = feeds.entries_for(source, base)
+    entries = feeds.entries_for(source, base, request)
     language = settings.LANGUAGE_CODE.split("-")[0]
     return feeds.RENDERERS[format_name](
         source, entries, base, base + source.feed_path(format_name), language

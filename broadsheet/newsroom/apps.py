@@ -15,9 +15,8 @@ class NewsroomConfig(AppConfig):
         from broadsheet.newsroom import chrome, dependencies, embeds
 
         # Author pages and bylines show an author's name, photo and bio.
-        register_reader_content_model(
-            self.get_model("Author"), dependencies.author_keys
-        )
+        # (everywhere: see dependencies.py).
+        register_reader_content_model(self.get_model("Author"))
         # Precise page cache purges; other pages (sections: the navigation)
         # purge everything.
         register_reader_content_model(

@@ -1,15 +1,17 @@
 """The page cache keys of the newsroom's content (see core.pagecache.keys).
 
 Listings depend on which articles they hold (``section_list`` and friends)
-and on each card they show (``page:<id>``, recorded by the selectors); an
-article page on itself, its authors and its section's list (the related
+and on each card they show (``page:<id>``, recorded by the selectors and
+cards.py); an article page on itself and its section's list (the related
 rail). A change purges the keys the article had before it and has after it,
 so an article moved to another section leaves the old section's pages too.
+
+An author's name and photo show on every card and byline of theirs, which
+are cached as HTML without reading the author: a change to an author (rare)
+purges everything.
 """
 
 from broadsheet.core.pagecache.keys import ARTICLES, MISSING, page_key
-
-AUTHORS = "authors"
 
 
 def section_list(pk) -> str:
@@ -24,10 +26,6 @@ def author_list(pk) -> str:
     return f"author-list:{pk}"
 
 
-def author(pk) -> str:
-    return f"author:{pk}"
-
-
 def article_keys(article) -> set[str]:
     """What a change to ``article`` purges: itself and every list it is on."""
     # A new or withdrawn article changes every list, and a "not found"
@@ -38,10 +36,6 @@ def article_keys(article) -> set[str]:
     keys.update(tag_list(tag.pk) for tag in article.tags.all())
     keys.update(author_list(link.author_id) for link in article.article_authors.all())
     return keys
-
-
-def author_keys(writer) -> set[str]:
-    return {author(writer.pk), author_list(writer.pk), AUTHORS}
 
 
 def home_keys(home) -> set[str]:

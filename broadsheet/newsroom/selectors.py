@@ -2,7 +2,9 @@
 
 Cards (the article summaries in every listing) always come from
 ``article_cards()`` so their related rows are fetched in a fixed number of
-queries however many cards a page shows.
+queries however many cards a page shows. Listings choose ids with narrow
+queries on ``listed_articles()`` and give templates lazy cards (cards.py):
+a card whose HTML is cached never fetches its row.
 """
 
 from django.apps import apps
@@ -13,18 +15,23 @@ from broadsheet.core.pagecache.keys import ARTICLES, depends_on, depends_on_page
 from broadsheet.core.pagination import paginate
 from broadsheet.core.visibility import visible_pages
 from broadsheet.newsroom import dependencies
+from broadsheet.newsroom.cards import CardLoader, lazy_cards
 from broadsheet.newsroom.extensions import annotate_cards
 
-# Most queries one reader page may make, whatever the number of articles.
+# Most queries one reader page may make, whatever the number of articles,
+# once its fragments (chrome, cards, related rail) are cached for the current
+# content version. The first render after a content change fetches its cards'
+# rows too, at most CARD_FETCH_QUERIES more (cards.py).
 # Asserted by newsroom/tests/test_query_counts.py and reported by bench/run.py.
 QUERY_CEILINGS = {
-    "home": 13,
-    "section": 12,
-    "tag": 8,
-    "author": 8,
-    "latest": 7,
+    "home": 8,
+    "section": 9,
+    "tag": 5,
+    "author": 5,
+    "latest": 4,
     "article": 14,
 }
+CARD_FETCH_QUERIES = 3  # the cards, their authors, their hero images' renditions
 HOME_LATEST_COUNT = 9
 SECTION_RAIL_COUNT = 4
 RAIL_CANDIDATES_PER_SECTION = 60
@@ -64,33 +71,45 @@ def article_cards() -> QuerySet:
     )
 
 
+def listed_articles() -> QuerySet:
+    """Return the articles readers may see, newest first, for choosing ids."""
+    return visible_pages(_model("ArticlePage").objects.all()).order_by(
+        "-first_published_at", "-pk"
+    )
+
+
 def navigation_sections() -> QuerySet:
     return visible_pages(_model("SectionPage").objects.in_menu()).order_by("path")
 
 
 def front_page(*, lead: int | None) -> dict:
-    """Return the lead story, the latest articles and a rail per section."""
-    depends_on(ARTICLES)
-    cards = article_cards()
-    lead_article = cards.filter(pk=lead).first() if lead else None
-    latest = list(cards[: HOME_LATEST_COUNT + 1])
-    if lead_article is None and latest:
-        lead_article = latest[0]
-    latest = [a for a in latest if a.pk != getattr(lead_article, "pk", None)]
-    latest = latest[:HOME_LATEST_COUNT]
-    shows(lead_article, *latest)
+    """Return the lead story, the latest articles and a rail per section.
 
-    shown = {a.pk for a in latest} | {getattr(lead_article, "pk", None)}
+    All three are lazy cards (cards.py): their rows are fetched together,
+    once, only if one of their cards is not cached.
+    """
+    depends_on(ARTICLES)
+    listed = listed_articles()
+    if lead and not listed.filter(pk=lead).exists():
+        lead = None
+    latest = list(listed.values_list("pk", flat=True)[: HOME_LATEST_COUNT + 1])
+    if lead is None and latest:
+        lead = latest[0]
+    latest = [pk for pk in latest if pk != lead][:HOME_LATEST_COUNT]
+
+    shown = {*latest, lead}
     sections = list(navigation_sections())
-    rail_ids = rail_article_ids(cards.exclude(pk__in=shown), sections)
-    wanted = cards_for(pk for ids in rail_ids.values() for pk in ids)
-    by_pk = {article.pk: article for article in wanted}
-    rails = [
-        (section, [by_pk[pk] for pk in rail_ids[section.pk] if pk in by_pk])
-        for section in sections
-        if rail_ids[section.pk]
-    ]
-    return {"lead_article": lead_article, "latest_articles": latest, "rails": rails}
+    rail_ids = rail_article_ids(listed.exclude(pk__in=shown), sections)
+    loader = CardLoader(cards_for)
+    return {
+        "lead_article": loader.card(lead) if lead else None,
+        "latest_articles": loader.cards(latest),
+        "rails": [
+            (section, loader.cards(rail_ids[section.pk]))
+            for section in sections
+            if rail_ids[section.pk]
+        ],
+    }
 
 
 def rail_article_ids(candidates: QuerySet, sections: list) -> dict[int, list[int]]:
@@ -118,28 +137,27 @@ def rail_article_ids(candidates: QuerySet, sections: list) -> dict[int, list[int
     return rail_ids
 
 
-# Each listing records which list it shows, for the page cache: a change to
+# Listings: narrow querysets to take ids from (``cards_for`` fetches the
+# cards). Each records which list it shows, for the page cache: a change to
 # that list (a new article, one withdrawn or moved) purges the response.
-
-
 def latest_articles() -> QuerySet:
     depends_on(ARTICLES)
-    return article_cards()
+    return listed_articles()
 
 
 def section_articles(section) -> QuerySet:
     depends_on(dependencies.section_list(getattr(section, "pk", section)))
-    return article_cards().filter(section=section)
+    return listed_articles().filter(section=section)
 
 
 def tag_articles(tag) -> QuerySet:
     depends_on(dependencies.tag_list(tag.pk))
-    return article_cards().filter(tags=tag)
+    return listed_articles().filter(tags=tag)
 
 
 def author_articles(author) -> QuerySet:
-    depends_on(dependencies.author_list(author.pk), dependencies.author(author.pk))
-    return article_cards().filter(article_authors__author=author)
+    depends_on(dependencies.author_list(author.pk))
+    return listed_articles().filter(article_authors__author=author)
 
 
 def related_articles(article) -> list:
@@ -164,22 +182,14 @@ def cards_for(ids) -> list:
 
 
 def shows(*cards) -> None:
-    """Record that the response shows these cards: each article and its authors."""
+    """Record that the response shows these cards (their articles' page keys)."""
     depends_on_pages(card.pk for card in cards if card is not None)
-    depends_on(
-        *(
-            dependencies.author(link.author_id)
-            for card in cards
-            if card is not None
-            for link in card.article_authors.all()
-        )
-    )
 
 
 def paginate_cards(request, queryset):
-    """Return the requested listing page of ``queryset``, its cards fetched by id."""
+    """Return the requested listing page of ``queryset``, as lazy cards by id."""
     page = paginate(request, queryset.values_list("pk", flat=True), page_size())
-    page.object_list = cards_for(page.object_list)
+    page.object_list = lazy_cards(page.object_list, cards_for)
     return page
 
 
@@ -194,6 +204,4 @@ def article_authors(article) -> list:
         .prefetch_related("author__avatar__renditions")
         .order_by("sort_order")
     )
-    writers = [link.author for link in links]
-    depends_on(*(dependencies.author(writer.pk) for writer in writers))
-    return writers
+    return [link.author for link in links]

@@ -3,8 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
-from broadsheet.core.pagecache.keys import depends_on
-from broadsheet.newsroom import dependencies, selectors
+from broadsheet.newsroom import selectors
 from broadsheet.newsroom.models import Author
 
 
@@ -28,7 +27,6 @@ def author(request, slug):
 
 
 def author_index(request):
-    depends_on(dependencies.AUTHORS)
     authors = Author.objects.select_related("avatar").prefetch_related(
         "avatar__renditions"
     )

@@ -13,7 +13,6 @@ The vocabulary (apps may add their own):
 - ``section-list:<id>``  which articles belong to a section
 - ``tag-list:<id>``      which articles carry a tag
 - ``author-list:<id>``   which articles an author wrote
-- ``author:<id>``        an author's own profile (name, bio, avatar)
 - ``missing``            "not found" answers, which a publication may fix
 - ``*``                  everything (a setting, the navigation, the branding)
 

@@ -52,14 +52,14 @@ def article_meta(context, article):
     authors = context.get("authors", [])
     data = structured_data.graph(
         *structured_data.news_article(
-            article, authors, tags, base, chrome, image["url"]
+            article, authors, tags, base, chrome, image["url"], request
         ),
         structured_data.organization(base, chrome),
     )
     return {
         "article": article,
         "chrome": chrome,
-        "url": base + article.url,
+        "url": base + article.get_url(request),
         "image": image,
         "tags": tags,
         "json_ld": json_ld(data),
@@ -86,7 +86,8 @@ def site_meta(context, title="", description=""):
 
 @register.inclusion_tag("components/share.html", takes_context=True)
 def share_panel(context, article):
-    url = site_base(context["request"]) + article.url
+    request = context["request"]
+    url = site_base(request) + article.get_url(request)
     return {
         "article": article,
         "url": url,

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from broadsheet.newsroom.selectors import CARD_FETCH_QUERIES
 from broadsheet.newsroom.selectors import QUERY_CEILINGS as CEILINGS
 from broadsheet.testing import factories
 
@@ -49,3 +51,19 @@ def test_query_count_is_bounded_and_independent_of_article_count(
     client.get(url)
     with django_assert_max_num_queries(CEILINGS[page]):
         client.get(url)
+
+
+@pytest.mark.parametrize("page", sorted(set(CEILINGS) - {"article"}))
+def test_fetching_uncached_cards_costs_a_fixed_number_of_queries(
+    client, publication, settings, page
+):
+    settings.LISTING_PAGE_SIZE = 12
+    url = factories.reader_urls(publication)[page]
+    add_articles(publication, 30)
+    warm = count_queries(client, url)
+    local = caches["local"]
+    for key in [key for key in local._cache if ":card:" in key]:
+        local.delete(key.split(":", 2)[2])  # LocMemCache keys carry ":<version>:"
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    assert len(context.captured_queries) == warm + CARD_FETCH_QUERIES
