@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -12,3 +13,8 @@ if settings.PAGE_CACHE["ENABLED"]:
     from broadsheet.core.pagecache.wsgi import PageCacheApp
 
     application = PageCacheApp(application)
+
+# Everything loaded so far lives as long as the process: keep the garbage
+# collector from walking it again on every full collection (pauses of
+# 150-450 ms were measured in a web process).
+gc.freeze()
