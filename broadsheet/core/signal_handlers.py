@@ -79,13 +79,20 @@ def reader_content_models() -> tuple[type, ...]:
     return _reader_content_types
 
 
-def purge_keys_for(instance) -> frozenset[str]:
-    """The keys a change to ``instance`` purges (the most specific registration)."""
+def _registration(instance) -> tuple[bool, KeysFor | None]:
+    """Whether ``instance``'s model is registered, and its keys (most specific)."""
     for model in type(instance).__mro__:
         if model in _reader_content_models:
-            keys = _reader_content_models[model]
-            return frozenset({EVERYTHING} if keys is None else keys(instance))
-    return frozenset()
+            return True, _reader_content_models[model]
+    return False, None
+
+
+def purge_keys_for(instance) -> frozenset[str]:
+    """The keys a change to ``instance`` purges (the most specific registration)."""
+    registered, keys = _registration(instance)
+    if not registered:
+        return frozenset()
+    return frozenset({EVERYTHING} if keys is None else keys(instance))
 
 
 def _draft_only(update_fields) -> bool:
@@ -93,10 +100,7 @@ def _draft_only(update_fields) -> bool:
 
 
 def _declares_keys(instance) -> bool:
-    for model in type(instance).__mro__:
-        if model in _reader_content_models:
-            return _reader_content_models[model] is not None
-    return False
+    return _registration(instance)[1] is not None
 
 
 def _remember_previous_keys(sender, instance, update_fields=None, **kwargs):

@@ -259,18 +259,18 @@ class PageCacheApp:
             if hasattr(result, "close"):
                 result.close()  # Django's request_finished: connections, etc.
 
-        route = environ.get(ROUTE_ENVIRON, "other")
-        if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            self.store.count(route, outcome)
-        if address is not None and environ["REQUEST_METHOD"] == "GET":
-            self._store(environ, address, status, headers, body, route, generation)
-
         content_type = _header(headers, "Content-Type")
         text = compression.compressible(content_type) and not _header(
             headers, "Content-Encoding"
         )
         if text:
             headers = _weak_etag(_vary_with_encoding(headers))
+
+        route = environ.get(ROUTE_ENVIRON, "other")
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            self.store.count(route, outcome)
+        if address is not None and environ["REQUEST_METHOD"] == "GET":
+            self._store(environ, address, status, headers, body, route, generation)
         encoding = None
         if (
             text
@@ -321,11 +321,10 @@ class PageCacheApp:
             keys = frozenset({MISSING})
         else:
             keys = frozenset(environ.get(KEYS_ENVIRON) or {EVERYTHING})
+        # Text arrives with its weak ETag and Vary: Accept-Encoding (_render).
         stored = [
             (key, value) for key, value in headers if key.lower() not in _UNSTORED
         ]
-        if compression.compressible(_header(headers, "Content-Type")):
-            stored = _weak_etag(_vary_with_encoding(stored))
         now = time.monotonic()
         entry = Entry(
             status=status,
