@@ -305,8 +305,10 @@ class ArticlePage(Page):
                 .objects.prefetch_renditions()
                 .get(pk=self.hero_image_id)
             )
-        context["authors"] = selectors.article_authors(self)
-        context["tags"] = list(self.tags.all())
+        # Lazy: the template keeps the article's HTML until content changes,
+        # so most requests never read its authors and tags.
+        context["authors"] = SimpleLazyObject(lambda: selectors.article_authors(self))
+        context["tags"] = SimpleLazyObject(lambda: list(self.tags.all()))
         extensions.extend_article_context(self, request, context)
         # Lazy: the template caches this rail under the content version, so
         # most requests never run its queries; the page depends on the

@@ -29,7 +29,7 @@ QUERY_CEILINGS = {
     "tag": 5,
     "author": 5,
     "latest": 4,
-    "article": 14,
+    "article": 10,
 }
 CARD_FETCH_QUERIES = 3  # the cards, their authors, their hero images' renditions
 HOME_LATEST_COUNT = 9

@@ -1,9 +1,13 @@
 from django import template
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 
 from broadsheet.core import scripts
+from broadsheet.core.chrome import content_version, site_base
 
 register = template.Library()
 
@@ -86,4 +90,60 @@ def module_preloads():
         "\n  ",
         '<link rel="modulepreload" href="{}">',
         ((static(path),) for path in scripts.MODULES),
+    )
+
+
+# Kept until the content changes (which changes the key) or the day ends.
+CONTENT_FRAGMENT_SECONDS = 24 * 60 * 60
+
+
+class ContentFragmentNode(template.Node):
+    def __init__(self, nodelist, name: str, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or getattr(request, "is_preview", False):
+            # A preview shows a draft under the live page's id: never keep it.
+            return self.nodelist.render(context)
+        key = make_template_fragment_key(
+            self.name,
+            [
+                content_version(request).isoformat(),
+                site_base(request),
+                get_language(),
+                *(var.resolve(context) for var in self.vary_on),
+            ],
+        )
+        cache = caches["local"]
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, CONTENT_FRAGMENT_SECONDS)
+        return html
+
+
+@register.tag
+def content_fragment(parser, token):
+    """Keep the HTML between this and ``endcontent_fragment`` until content changes.
+
+    ``{% content_fragment "article-body" page.pk %}``: the name and values
+    say what the fragment shows; the key adds the content version, the
+    site's address and the language, so any publication, edit or setting
+    change renders it afresh. Per process (the local cache), skipped in
+    previews. Only for HTML that is the same for every reader: nothing that
+    reads the user, the session or the query string.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(
+            'content_fragment needs a name: {% content_fragment "name" value ... %}'
+        )
+    nodelist = parser.parse(("endcontent_fragment",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return ContentFragmentNode(
+        nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]]
     )

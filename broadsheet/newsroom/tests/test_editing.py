@@ -20,15 +20,6 @@ from broadsheet.newsroom.models import ArticlePage
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client, django_user_model, publication):
-    editor = django_user_model.objects.create_superuser(
-        "editor", "editor@example.com", "a long passphrase"
-    )
-    client.force_login(editor)
-    return client
-
-
 def article_form(publication, *, slug="chip-makers-meet", **extra):
     return nested_form_data(
         {
