@@ -4,11 +4,15 @@ Registered in apps.py with newsroom (an article's thread) and accounts (a
 member's comments), which do not import comments.
 """
 
+from django.core.cache import caches
+
 from broadsheet.comments import policy, selectors
 from broadsheet.comments.forms import CommentForm
+from broadsheet.core.chrome import content_version
 from broadsheet.core.pagination import paginate
 
 MEMBER_PAGE_SIZE = 20
+THREAD_KEEP_SECONDS = 24 * 60 * 60
 
 
 def article_comments(request, article) -> dict:
@@ -22,7 +26,10 @@ def article_comments(request, article) -> dict:
     viewer = request.user
     sort = request.GET.get("comments")
     sort = sort if sort in selectors.SORTS else "oldest"
-    thread = selectors.thread_for(article, viewer=viewer, sort=sort)
+    if viewer.is_authenticated:
+        thread = selectors.thread_for(article, viewer=viewer, sort=sort)
+    else:
+        thread = _public_thread(request, article, sort)
     refusal = policy.posting_refusal(viewer, article)
     if viewer.is_authenticated:
         _mark_permissions(thread.nodes, viewer)
@@ -33,6 +40,23 @@ def article_comments(request, article) -> dict:
         "form": None if refusal else CommentForm(),
         "closed": policy.closed_reason(article) is not None,
     }
+
+
+def _public_thread(request, article, sort: str) -> selectors.Thread:
+    """What every anonymous reader sees, kept per process and content version.
+
+    Every change a thread can show (a comment posted, moderated, edited or
+    deleted; a member renamed) bumps the content version, so a kept thread
+    is never stale.
+    """
+    version = content_version(request).isoformat()
+    key = f"broadsheet:thread:{article.pk}:{sort}:{version}"
+    cache = caches["local"]
+    thread = cache.get(key)
+    if thread is None:
+        thread = selectors.thread_for(article, viewer=None, sort=sort)
+        cache.set(key, thread, THREAD_KEEP_SECONDS)
+    return thread
 
 
 def add_article_comments(article, request, context: dict) -> None:

@@ -13,6 +13,7 @@ and Wagtail's privacy flow marks them ``no-store`` too.
 """
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -39,13 +40,25 @@ from broadsheet.core.pagecache.keys import (
 from broadsheet.core.pagecache.paths import uncached_prefixes
 
 _MARKER_ID = 1
+_ONE_TICK = timedelta(microseconds=1)
 
 
 def mark_content_changed() -> None:
-    """Record that something readers see has changed, invalidating every validator."""
-    ContentChange.objects.update_or_create(
-        pk=_MARKER_ID, defaults={"changed_at": timezone.now()}
-    )
+    """Record that something readers see has changed, invalidating every validator.
+
+    The new mark is always later than the last one, even when the clock
+    stands still (a frozen test clock) or steps back (a time server's
+    correction): validators and every cache keyed by the content version
+    must change with each change.
+    """
+    with transaction.atomic():
+        marker = ContentChange.objects.select_for_update().filter(pk=_MARKER_ID).first()
+        now = timezone.now()
+        if marker is None:
+            ContentChange.objects.create(pk=_MARKER_ID, changed_at=now)
+            return
+        marker.changed_at = max(now, marker.changed_at + _ONE_TICK)
+        marker.save(update_fields=["changed_at"])
 
 
 def reader_content_changed(keys=(EVERYTHING,)) -> None:

@@ -20,7 +20,6 @@ from wagtail.admin.panels import (
     PageChooserPanel,
 )
 from wagtail.fields import StreamField
-from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -298,13 +297,6 @@ class ArticlePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        if self.hero_image_id:
-            # One query for every size the page, its metadata and feeds use.
-            self.hero_image = (
-                get_image_model()
-                .objects.prefetch_renditions()
-                .get(pk=self.hero_image_id)
-            )
         # Lazy: the template keeps the article's HTML until content changes,
         # so most requests never read its authors and tags.
         context["authors"] = SimpleLazyObject(lambda: selectors.article_authors(self))

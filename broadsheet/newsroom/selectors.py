@@ -24,12 +24,12 @@ from broadsheet.newsroom.extensions import annotate_cards
 # rows too, at most CARD_FETCH_QUERIES more (cards.py).
 # Asserted by newsroom/tests/test_query_counts.py and reported by bench/run.py.
 QUERY_CEILINGS = {
-    "home": 8,
-    "section": 9,
-    "tag": 5,
-    "author": 5,
-    "latest": 4,
-    "article": 10,
+    "home": 7,
+    "section": 6,
+    "tag": 4,
+    "author": 4,
+    "latest": 3,
+    "article": 4,
 }
 CARD_FETCH_QUERIES = 3  # the cards, their authors, their hero images' renditions
 HOME_LATEST_COUNT = 9

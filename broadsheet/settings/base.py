@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "broadsheet.core.request_bodies.RequestBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "broadsheet.core.caching.ReaderCacheMiddleware",
+    "broadsheet.core.routing.PageRouteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

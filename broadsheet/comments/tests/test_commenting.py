@@ -59,7 +59,8 @@ def test_a_new_members_first_comment_is_held_then_later_ones_publish(
 
     first.status = Comment.Status.PUBLISHED
     first.save()
-    post(client, article, "A second, published at once.")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, article, "A second, published at once.")
     second = Comment.objects.latest("pk")
     assert second.status == Comment.Status.PUBLISHED
     anonymous = client.__class__().get(article.url).content.decode()

@@ -1,11 +1,18 @@
 """Anonymous reader pages are cacheable and answer conditional GETs with 304."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import Collection, CollectionViewRestriction
 
-from broadsheet.core.caching import last_content_change
+from broadsheet.core.caching import (
+    last_content_change,
+    mark_content_changed,
+    validators_for,
+)
 from broadsheet.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +223,18 @@ def test_documents_get_no_site_wide_304_and_moving_one_changes_validators(
     assert again.status_code != 304
     sent = again.streaming_content if again.streaming else [again.content]
     assert b"quarterly figures" not in b"".join(sent)
+
+
+def test_each_change_gets_a_later_mark_even_when_the_clock_stands_still_or_steps_back(
+    db,
+):
+    with time_machine.travel(datetime(2026, 5, 4, 12, 0, tzinfo=UTC), tick=False):
+        mark_content_changed()
+        first = last_content_change()
+        mark_content_changed()
+        second = last_content_change()
+    with time_machine.travel(datetime(2026, 5, 4, 11, 0, tzinfo=UTC), tick=False):
+        mark_content_changed()
+        third = last_content_change()
+    assert first < second < third
+    assert validators_for(first) != validators_for(second) != validators_for(third)
