@@ -33,7 +33,9 @@ _NO_SITE = "none"
 
 
 def _site_key(request, version: str) -> str:
-    return f"broadsheet:site:{request._get_raw_host()}:{request.get_port()}:{version}"
+    # get_host() refuses a host outside ALLOWED_HOSTS (a 400), so made-up
+    # hosts cannot fill the cache.
+    return f"broadsheet:site:{request.get_host()}:{request.get_port()}:{version}"
 
 
 def _route_key(site, request, version: str) -> str:

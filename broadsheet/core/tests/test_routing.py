@@ -1,6 +1,7 @@
 """Which site and page answer an address is remembered per content version."""
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -74,3 +75,9 @@ def test_each_host_keeps_its_own_site(publication, settings):
     for _ in range(2):  # the second time from memory
         assert main.get("/").context["page"].pk == publication["home"].pk
         assert other.get("/").context["page"].pk == analysis.pk
+
+
+def test_a_host_outside_allowed_hosts_is_refused_and_not_remembered(publication):
+    response = Client(HTTP_HOST="made-up.example").get("/")
+    assert response.status_code == 400
+    assert not [key for key in caches["local"]._cache if "made-up.example" in key]
