@@ -51,12 +51,11 @@ def _public_thread(request, article, sort: str) -> selectors.Thread:
     """
     version = content_version(request).isoformat()
     key = f"broadsheet:thread:{article.pk}:{sort}:{version}"
-    cache = caches["local"]
-    thread = cache.get(key)
-    if thread is None:
-        thread = selectors.thread_for(article, viewer=None, sort=sort)
-        cache.set(key, thread, THREAD_KEEP_SECONDS)
-    return thread
+    return caches["local"].get_or_set(
+        key,
+        lambda: selectors.thread_for(article, viewer=None, sort=sort),
+        THREAD_KEEP_SECONDS,
+    )
 
 
 def add_article_comments(article, request, context: dict) -> None:

@@ -45,12 +45,12 @@ def _route_key(site, request, version: str) -> str:
 
 
 def _site_for(request, version: str):
-    cache = caches["local"]
-    key = _site_key(request, version)
-    site = cache.get(key)  # the local cache pickles: each request gets a copy
-    if site is None:
-        site = Site._find_for_request(request)
-        cache.set(key, site or _NO_SITE, KEEP_SECONDS)
+    # The local cache pickles: each request gets its own copy of the Site.
+    site = caches["local"].get_or_set(
+        _site_key(request, version),
+        lambda: Site._find_for_request(request) or _NO_SITE,
+        KEEP_SECONDS,
+    )
     return None if site == _NO_SITE else site
 
 

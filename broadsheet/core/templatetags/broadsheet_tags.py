@@ -117,12 +117,9 @@ class ContentFragmentNode(template.Node):
                 *(var.resolve(context) for var in self.vary_on),
             ],
         )
-        cache = caches["local"]
-        html = cache.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            cache.set(key, html, CONTENT_FRAGMENT_SECONDS)
-        return html
+        return caches["local"].get_or_set(
+            key, lambda: self.nodelist.render(context), CONTENT_FRAGMENT_SECONDS
+        )
 
 
 @register.tag
