@@ -38,15 +38,24 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock():
-    """Start each test at BROADSHEET_TEST_CLOCK (an ISO 8601 instant), if set.
+def fixed_clock(request):
+    """Start each test marked ``clock`` at BROADSHEET_TEST_CLOCK (an ISO 8601
+    instant), if set.
 
     The clock keeps ticking from there; tests that freeze their own clock
-    still do. Without the variable, tests run at the real time, so a test
-    that secretly depends on today's date fails on some day of CI's runs.
+    still do. Other tests keep the real time: browser tests, since chromium
+    keeps its own clock, and tests that start other processes, which the
+    fixed clock cannot reach. Without the variable every test runs at the
+    real time, so a test that secretly depends on today's date fails on some
+    day of CI's runs.
     """
     instant = os.environ.get("BROADSHEET_TEST_CLOCK")
-    if not instant:
+    node = request.node
+    if (
+        not instant
+        or node.get_closest_marker("clock") is None
+        or node.get_closest_marker("browser") is not None
+    ):
         yield None
         return
     start = datetime.fromisoformat(instant)

@@ -9,7 +9,7 @@ import pytest
 from broadsheet.comments.models import Comment
 from broadsheet.comments.services import comment_post
 from broadsheet.testing import factories
-from tests.conftest import SCREENSHOTS
+from tests.conftest import SCREENSHOTS, close_page
 from tests.conftest import recording_page as shared_recording_page
 
 pytestmark = pytest.mark.browser
@@ -174,7 +174,7 @@ def test_a_new_reader_registers_comments_is_approved_and_replies(
     assert held.status == Comment.Status.PUBLISHED
     assert held.moderated_by == moderator
     assert staff.errors == []
-    staff.context.close()
+    close_page(staff)
 
     # 6. Now everyone sees it.
     anonymous.reload()
@@ -183,7 +183,7 @@ def test_a_new_reader_registers_comments_is_approved_and_replies(
     assert published.locator(".comment__held").count() == 0
     assert anonymous.context.cookies() == []
     assert_clean(anonymous)
-    anonymous.context.close()
+    close_page(anonymous)
 
     # 7. The reader answers the other member in place; it publishes at once.
     answer = "Thanks, I had not thought of it that way."
@@ -238,4 +238,4 @@ def test_a_new_reader_registers_comments_is_approved_and_replies(
     assert answer in recipient.locator(f"#comment-{reply_pk}").inner_text()
     assert recipient.evaluate("location.hash") == f"#comment-{reply_pk}"
     assert_clean(recipient)
-    recipient.context.close()
+    close_page(recipient)

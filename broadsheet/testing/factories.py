@@ -15,6 +15,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from broadsheet.accounts.services import member_create
 from broadsheet.core.models import Branding
@@ -136,7 +137,16 @@ def make_article(
 def make_publication(
     articles_per_section: int = 3, *, with_images: bool = True
 ) -> dict:
-    """Return a home page with two sections, two authors and some articles."""
+    """Return a home page with two sections, two authors and some articles.
+
+    Wagtail's reference index (which pages use which image or author) is not
+    built for it: no test reads it, and it is a third of the time.
+    """
+    with disable_reference_index_auto_update():
+        return _make_publication(articles_per_section, with_images)
+
+
+def _make_publication(articles_per_section: int, with_images: bool) -> dict:
     home = make_home()
     sections = [make_section(home, "News"), make_section(home, "Analysis")]
     authors = [
