@@ -23,6 +23,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from broadsheet.core.chrome import content_version
 from broadsheet.core.pagecache.keys import depends_on
 from broadsheet.core.visibility import page_is_visible
 from broadsheet.newsroom import dependencies, extensions, selectors
@@ -112,7 +113,11 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.front_page(lead=self.lead_article_id))
+        context.update(
+            selectors.front_page(
+                lead=self.lead_article_id, version=content_version(request)
+            )
+        )
         return context
 
 

@@ -7,9 +7,14 @@ queries on ``listed_articles()`` and give templates lazy cards (cards.py):
 a card whose HTML is cached never fetches its row.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from broadsheet.core.pagecache.keys import ARTICLES, depends_on, depends_on_pages
 from broadsheet.core.pagination import paginate
@@ -24,7 +29,7 @@ from broadsheet.newsroom.extensions import annotate_cards
 # rows too, at most CARD_FETCH_QUERIES more (cards.py).
 # Asserted by newsroom/tests/test_query_counts.py and reported by bench/run.py.
 QUERY_CEILINGS = {
-    "home": 7,
+    "home": 4,
     "section": 6,
     "tag": 4,
     "author": 4,
@@ -36,6 +41,7 @@ HOME_LATEST_COUNT = 9
 SECTION_RAIL_COUNT = 4
 RAIL_CANDIDATES_PER_SECTION = 60
 RELATED_COUNT = 3
+FRONT_PAGE_CHOICE_SECONDS = 24 * 60 * 60
 
 
 def _model(name: str):
@@ -82,59 +88,114 @@ def navigation_sections() -> QuerySet:
     return visible_pages(_model("SectionPage").objects.in_menu()).order_by("path")
 
 
-def front_page(*, lead: int | None) -> dict:
+def front_page(*, lead: int | None, version: datetime) -> dict:
     """Return the lead story, the latest articles and a rail per section.
 
     All three are lazy cards (cards.py): their rows are fetched together,
-    once, only if one of their cards is not cached.
+    once, only if one of their cards is not cached. Which articles and
+    sections the page shows is chosen once per content ``version``, lead
+    and process (``front_page_choice``).
     """
     depends_on(ARTICLES)
-    listed = listed_articles()
-    if lead and not listed.filter(pk=lead).exists():
-        lead = None
-    latest = list(listed.values_list("pk", flat=True)[: HOME_LATEST_COUNT + 1])
-    if lead is None and latest:
-        lead = latest[0]
-    latest = [pk for pk in latest if pk != lead][:HOME_LATEST_COUNT]
-
-    shown = {*latest, lead}
-    sections = list(navigation_sections())
-    rail_ids = rail_article_ids(listed.exclude(pk__in=shown), sections)
+    choice = front_page_choice(lead, version)
     loader = CardLoader(cards_for)
     return {
-        "lead_article": loader.card(lead) if lead else None,
-        "latest_articles": loader.cards(latest),
+        "lead_article": loader.card(choice.lead) if choice.lead else None,
+        "latest_articles": loader.cards(choice.latest),
         "rails": [
-            (section, loader.cards(rail_ids[section.pk]))
-            for section in sections
-            if rail_ids[section.pk]
+            (section, loader.cards(choice.rails[section.pk]))
+            for section in choice.sections
+            if choice.rails[section.pk]
         ],
     }
 
 
-def rail_article_ids(candidates: QuerySet, sections: list) -> dict[int, list[int]]:
-    """Return the ids of each section's newest candidates, a rail's worth each.
+@dataclass(frozen=True)
+class FrontPageChoice:
+    """Which articles and sections the front page shows, by id."""
+
+    lead: int | None
+    latest: list[int]
+    sections: list
+    rails: dict[int, list[int]]
+    # The first moment a chosen article or section expires: from then on
+    # the choice is wrong, whether or not anything else changed.
+    valid_until: datetime | None
+
+
+def front_page_choice(lead: int | None, version: datetime) -> FrontPageChoice:
+    """Return the front page's choice for this content version, kept per process.
+
+    Every change that can alter it (a publish, an unpublish, a move, a menu
+    change) moves the content version; an expiry date passing does not, so
+    a choice is dropped once one of its own pages expires. An article that
+    was not chosen cannot change the choice by expiring.
+    """
+    cache = caches["local"]
+    key = f"broadsheet:front-page:{lead or 0}:{version.isoformat()}"
+    choice = cache.get(key)
+    if choice is None or (
+        choice.valid_until is not None and choice.valid_until <= timezone.now()
+    ):
+        choice = choose_front_page(lead)
+        cache.set(key, choice, FRONT_PAGE_CHOICE_SECONDS)
+    return choice
+
+
+def choose_front_page(lead: int | None) -> FrontPageChoice:
+    listed = listed_articles()
+    expiries = []
+    if lead:
+        found = list(listed.filter(pk=lead).values_list("expire_at", flat=True))
+        lead = lead if found else None
+        expiries += found
+    newest = list(listed.values_list("pk", "expire_at")[: HOME_LATEST_COUNT + 1])
+    if lead is None and newest:
+        lead = newest[0][0]
+    latest = [(pk, expiry) for pk, expiry in newest if pk != lead][:HOME_LATEST_COUNT]
+    expiries += [expiry for pk, expiry in newest if pk == lead]
+
+    shown = {*(pk for pk, _ in latest), lead}
+    sections = list(navigation_sections())
+    rails = section_rails(listed.exclude(pk__in=shown), sections)
+    expiries += [expiry for _, expiry in latest]
+    expiries += [section.expire_at for section in sections]
+    expiries += [expiry for rail in rails.values() for _, expiry in rail]
+    return FrontPageChoice(
+        lead=lead,
+        latest=[pk for pk, _ in latest],
+        sections=sections,
+        rails={pk: [article for article, _ in rail] for pk, rail in rails.items()},
+        valid_until=min(filter(None, expiries), default=None),
+    )
+
+
+def section_rails(
+    candidates: QuerySet, sections: list
+) -> dict[int, list[tuple[int, datetime | None]]]:
+    """Return each section's newest candidates, a rail's worth each, as
+    (id, expiry date) pairs.
 
     One narrow query walks the publication-date index over the newest
     articles and deals them out; only a section with nothing that recent (a
     dormant desk) costs a query of its own.
     """
     window = RAIL_CANDIDATES_PER_SECTION * max(1, len(sections))
-    recent = list(candidates.values_list("section_id", "pk")[:window])
-    rail_ids: dict[int, list[int]] = {section.pk: [] for section in sections}
-    for section_id, pk in recent:
-        ids = rail_ids.get(section_id)
-        if ids is not None and len(ids) < SECTION_RAIL_COUNT:
-            ids.append(pk)
+    recent = list(candidates.values_list("section_id", "pk", "expire_at")[:window])
+    rails: dict[int, list] = {section.pk: [] for section in sections}
+    for section_id, pk, expiry in recent:
+        rail = rails.get(section_id)
+        if rail is not None and len(rail) < SECTION_RAIL_COUNT:
+            rail.append((pk, expiry))
     if len(recent) == window:
         for section in sections:
-            if len(rail_ids[section.pk]) < SECTION_RAIL_COUNT:
-                rail_ids[section.pk] = list(
-                    candidates.filter(section=section).values_list("pk", flat=True)[
+            if len(rails[section.pk]) < SECTION_RAIL_COUNT:
+                rails[section.pk] = list(
+                    candidates.filter(section=section).values_list("pk", "expire_at")[
                         :SECTION_RAIL_COUNT
                     ]
                 )
-    return rail_ids
+    return rails
 
 
 # Listings: narrow querysets to take ids from (``cards_for`` fetches the
