@@ -345,7 +345,9 @@ LISTING_PAGE_SIZE = env.env_int("BROADSHEET_LISTING_PAGE_SIZE", 12)
 # Pages a reader's browser keeps for offline reading (oldest dropped first).
 OFFLINE_MAX_PAGES = env.env_int("BROADSHEET_OFFLINE_PAGES", 50)
 # Feeds: how many articles, and the whole article or only its summary.
-FEED_ITEM_COUNT = env.env_int("BROADSHEET_FEED_ITEMS", 20)
+# Ten, as WordPress ships: readers poll feeds all day, and with whole
+# articles every item adds about 5 KiB to every poll.
+FEED_ITEM_COUNT = env.env_int("BROADSHEET_FEED_ITEMS", 10)
 FEED_FULL_CONTENT = env.env_bool("BROADSHEET_FEED_FULL_CONTENT", True)
 LLMS_TXT_ARTICLES = 50
 # Seconds between runs of the scheduler (scheduled publishing, expiry).
