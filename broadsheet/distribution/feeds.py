@@ -143,6 +143,22 @@ def _tag_names(ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
+# XML 1.0 cannot carry these, escaped or not.
+_XML_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _add_html_element(handler, name: str, html: str, attrs=None) -> None:
+    """Write ``html`` as it is, in a CDATA section, as WordPress does.
+
+    Escaping every ``<`` and ``>`` instead would make each full-text item
+    about a tenth larger, on every poll of every feed reader.
+    """
+    handler.startElement(name, attrs or {})
+    html = _XML_CONTROL_CHARACTERS.sub("", html).replace("]]>", "]]]]><![CDATA[>")
+    handler.ignorableWhitespace(f"<![CDATA[{html}]]>")
+    handler.endElement(name)
+
+
 class _RssWithContent(Rss201rev2Feed):
     def rss_attributes(self):
         return {
@@ -153,7 +169,7 @@ class _RssWithContent(Rss201rev2Feed):
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
-        handler.addQuickElement("content:encoded", item["content_html"])
+        _add_html_element(handler, "content:encoded", item["content_html"])
         if item["image"]:
             image = item["image"]
             handler.addQuickElement(
@@ -172,7 +188,7 @@ class _RssWithContent(Rss201rev2Feed):
 class _AtomWithContent(Atom1Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
-        handler.addQuickElement("content", item["content_html"], {"type": "html"})
+        _add_html_element(handler, "content", item["content_html"], {"type": "html"})
 
 
 def _xml_feed(generator_class, source, entries, base, self_url, language):

@@ -30,12 +30,22 @@ class Entry:
     etag: str = ""
     last_modified: str = ""
     stale_since: float | None = None
-    # Compressed copies, made on the first request that accepts each.
-    encoded: dict[str, bytes] = field(default_factory=dict)
+    # Text long enough to be worth compressing for clients that accept it.
+    compressible: bool = False
+    # Compressed copies, made on the first request that accepts each, with
+    # the headers they go out with.
+    encoded: dict[str, tuple[bytes, list[tuple[str, str]]]] = field(
+        default_factory=dict
+    )
+
+    def __post_init__(self):
+        # A hit adds only Age and X-Cache to these: built once, not per hit.
+        self.plain_headers = [*self.headers, ("Content-Length", str(len(self.body)))]
 
     @property
     def size(self) -> int:
-        return len(self.body) + sum(len(body) for body in self.encoded.values()) + 512
+        encoded = sum(len(body) for body, _ in self.encoded.values())
+        return len(self.body) + encoded + 512
 
     def stale_for(self, now: float) -> float | None:
         """Seconds since this copy went stale (purged or expired), or None if fresh."""

@@ -65,6 +65,13 @@ def _environ_name(header: str) -> str:
     return "HTTP_" + header.upper().replace("-", "_")
 
 
+def _variant_key(address: tuple, vary: tuple[str, ...], environ) -> tuple:
+    """The store's key: the address and the request headers its response varies on."""
+    if not vary:
+        return address
+    return address + tuple(environ.get(_environ_name(name), "") for name in vary)
+
+
 def _header(headers: list[tuple[str, str]], name: str) -> str:
     name = name.lower()
     for key, value in headers:
@@ -165,7 +172,7 @@ class PageCacheApp:
         key = None
         entry = None
         if vary is not None:
-            key = (*address, *(environ.get(_environ_name(name), "") for name in vary))
+            key = _variant_key(address, vary, environ)
             entry = self.store.get(key)
         if entry is None:
             return self._render(environ, start_response, address, "miss")
@@ -184,42 +191,43 @@ class PageCacheApp:
     # Answering from a stored copy -------------------------------------------------
 
     def _serve(self, entry: Entry, environ, start_response, outcome: str):
+        # Every request the cache answers comes through here: keep it short.
         self.store.count(entry.route, outcome)
-        age = str(int(time.monotonic() - entry.stored_at))
-        if entry.status.startswith("200") and self._not_modified(entry, environ):
-            headers = [
-                (key, value)
-                for key, value in entry.headers
-                if key.lower() in ("etag", "last-modified", "cache-control", "vary")
-            ]
-            start_response(
-                "304 Not Modified", [*headers, ("Age", age), ("X-Cache", outcome)]
-            )
-            return []
-        encoding = None
-        body = entry.body
+        age = ("Age", str(int(time.monotonic() - entry.stored_at)))
         if (
-            compression.compressible(_header(entry.headers, "Content-Type"))
-            and len(body) >= compression.MIN_BYTES
-        ):
-            encoding = compression.negotiate(environ.get("HTTP_ACCEPT_ENCODING", ""))
+            environ.get("HTTP_IF_NONE_MATCH") or environ.get("HTTP_IF_MODIFIED_SINCE")
+        ) and entry.status.startswith("200"):
+            if self._not_modified(entry, environ):
+                headers = [
+                    (key, value)
+                    for key, value in entry.headers
+                    if key.lower() in ("etag", "last-modified", "cache-control", "vary")
+                ]
+                start_response(
+                    "304 Not Modified", [*headers, age, ("X-Cache", outcome)]
+                )
+                return []
+        body, headers = entry.body, entry.plain_headers
+        accept_encoding = entry.compressible and environ.get("HTTP_ACCEPT_ENCODING")
+        encoding = accept_encoding and compression.negotiate(accept_encoding)
         if encoding:
-            encoded = entry.encoded.get(encoding)
-            if encoded is None:
-                encoded = compression.compress(body, encoding, once=True)
-                entry.encoded[encoding] = encoded
-                self.store.grew(entry, len(encoded))
-            body = encoded
-        headers = [
-            *entry.headers,
-            ("Content-Length", str(len(body))),
-            ("Age", age),
-            ("X-Cache", outcome),
-        ]
-        if encoding:
-            headers.append(("Content-Encoding", encoding))
-        start_response(entry.status, headers)
+            body, headers = self._encoded(entry, encoding)
+        start_response(entry.status, [*headers, age, ("X-Cache", outcome)])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def _encoded(self, entry: Entry, encoding: str):
+        """Return the entry's body and headers in ``encoding``, compressing once."""
+        encoded = entry.encoded.get(encoding)
+        if encoded is None:
+            body = compression.compress(entry.body, encoding, once=True)
+            headers = [
+                *entry.headers,
+                ("Content-Length", str(len(body))),
+                ("Content-Encoding", encoding),
+            ]
+            encoded = entry.encoded[encoding] = (body, headers)
+            self.store.grew(entry, len(body))
+        return encoded
 
     @staticmethod
     def _not_modified(entry: Entry, environ) -> bool:
@@ -336,8 +344,10 @@ class PageCacheApp:
             expires_at=now + ttl,
             etag=_header(stored, "ETag"),
             last_modified=_header(stored, "Last-Modified"),
+            compressible=compression.compressible(_header(stored, "Content-Type"))
+            and len(body) >= compression.MIN_BYTES,
         )
         if self.store.purged_since(generation, keys):
             entry.stale_since = now  # a purge landed while it rendered
-        key = (*address, *(environ.get(_environ_name(name), "") for name in vary))
+        key = _variant_key(address, vary, environ)
         self.store.put(address, vary, key, entry)

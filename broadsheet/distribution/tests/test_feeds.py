@@ -188,3 +188,29 @@ def test_links_in_feed_content_are_made_absolute():
         '<a href="https://news.example/tags/x/">x</a> '
         '<img src="https://news.example/media/a.jpg"> <a href="//cdn.example/">y</a>'
     )
+
+
+def test_feed_html_goes_out_unescaped_in_cdata_and_round_trips(client, publication):
+    rss = client.get("/feed.xml").content
+    assert b"<content:encoded><![CDATA[<p>" in rss
+    assert b"&lt;p&gt;" not in rss  # no entity-escaped copy beside it
+    entry = feedparser.parse(rss).entries[0]
+    assert "<h2>Key takeaways</h2>" in entry.content[0].value
+
+
+def test_cdata_html_survives_its_own_terminator_and_control_characters():
+    import io
+
+    from django.utils.xmlutils import SimplerXMLGenerator
+
+    from broadsheet.distribution.feeds import _add_html_element
+
+    html = '<p>a ]]> b</p><p title="x]]>y">\x0bc\x00</p>'
+    out = io.StringIO()
+    handler = SimplerXMLGenerator(out, "utf-8")
+    handler.startDocument()
+    _add_html_element(handler, "content", html, {"type": "html"})
+    handler.endDocument()
+    element = etree.fromstring(out.getvalue().encode())
+    assert element.get("type") == "html"
+    assert element.text == '<p>a ]]> b</p><p title="x]]>y">c</p>'
