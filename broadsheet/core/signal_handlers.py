@@ -12,7 +12,8 @@ delete of an instance of one of them (subclasses included):
   one section to another leaves both), or everything if it declares none.
 
 A page's draft being saved changes nothing a reader sees, so it purges
-nothing.
+nothing. A page published also queues the making of its image renditions
+(core/images.py), so that no reader waits for a resize.
 """
 
 from collections.abc import Callable, Iterable
@@ -23,11 +24,13 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
+from wagtail.signals import page_published
 
 from broadsheet.core.caching import mark_content_changed
 from broadsheet.core.models import Branding
 from broadsheet.core.pagecache import coherence
 from broadsheet.core.pagecache.keys import EVERYTHING, MISSING
+from broadsheet.core.tasks import make_page_renditions
 
 KeysFor = Callable[[object], Iterable[str]]
 
@@ -136,7 +139,14 @@ def _on_change(sender, instance, update_fields=None, **kwargs):
         transaction.on_commit(lambda: coherence.purge(keys), robust=True)
 
 
+def _on_publish(sender, instance, **kwargs) -> None:
+    # After the commit, so the worker finds the published page.
+    page_id = instance.pk
+    transaction.on_commit(lambda: make_page_renditions.enqueue(page_id))
+
+
 def register() -> None:
+    page_published.connect(_on_publish, dispatch_uid="broadsheet-page-published")
     pre_save.connect(_remember_previous_keys, dispatch_uid="broadsheet-content-saving")
     pre_delete.connect(
         _remember_keys_before_delete, dispatch_uid="broadsheet-content-deleting"

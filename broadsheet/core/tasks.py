@@ -1,4 +1,5 @@
-"""Background work of core: delivering mail rendered by a request.
+"""Background work of core: delivering mail rendered by a request, and making
+a published page's image renditions before readers ask for them.
 
 ``core.mail.send_later`` enqueues ``deliver_email``; this module imports
 nothing from ``core.mail``, so the two do not import each other.
@@ -6,6 +7,9 @@ nothing from ``core.mail``, so the two do not import each other.
 
 from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
+from wagtail.models import Page
+
+from broadsheet.core import images
 
 
 def build_message(payload: dict) -> EmailMultiAlternatives:
@@ -27,3 +31,16 @@ def build_message(payload: dict) -> EmailMultiAlternatives:
 def deliver_email(payload: dict) -> None:
     """Send one message already rendered by the request that wanted it sent."""
     build_message(payload).send()
+
+
+@task()
+def make_page_renditions(page_id: int) -> int:
+    """Make the renditions of the images a published page shows (core.images).
+
+    Safe to run again or late: existing renditions are only read, and a page
+    deleted or unpublished meanwhile needs none.
+    """
+    page = Page.objects.filter(pk=page_id, live=True).first()
+    if page is None:
+        return 0
+    return images.make_renditions(page.specific)

@@ -13,6 +13,7 @@ from broadsheet.core.pagecache.keys import depends_on, page_key
 from broadsheet.core.visibility import visible_pages
 from broadsheet.distribution import cards, feeds, markdown, share
 from broadsheet.distribution.models import SearchEngines
+from broadsheet.distribution.renditions import OEMBED_THUMBNAIL_FILTER
 from broadsheet.distribution.sitemaps import SITEMAPS
 from broadsheet.distribution.sources import feed_source
 from broadsheet.newsroom import selectors
@@ -169,7 +170,7 @@ def oembed(request):
         "cache_age": 3600,
     }
     if article.hero_image_id:
-        rendition = article.hero_image.get_rendition("fill-600x338|format-jpeg")
+        rendition = article.hero_image.get_rendition(OEMBED_THUMBNAIL_FILTER)
         data.update(
             thumbnail_url=base + rendition.url,
             thumbnail_width=600,

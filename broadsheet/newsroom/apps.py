@@ -10,9 +10,13 @@ class NewsroomConfig(AppConfig):
         # Imported here, not at the top: Django imports apps.py before the
         # app registry is ready, and these modules import models.
         from broadsheet.core.chrome import register_chrome_part
+        from broadsheet.core.images import (
+            register_image_shape,
+            register_page_renditions,
+        )
         from broadsheet.core.security import register_frame_origins
         from broadsheet.core.signal_handlers import register_reader_content_model
-        from broadsheet.newsroom import chrome, dependencies, embeds
+        from broadsheet.newsroom import chrome, dependencies, embeds, renditions
 
         # Author pages and bylines show an author's name, photo and bio.
         # (everywhere: see dependencies.py).
@@ -29,5 +33,9 @@ class NewsroomConfig(AppConfig):
         register_chrome_part("sections", chrome.sections)
         register_chrome_part("latest_url", chrome.latest_url)
         register_chrome_part("authors_url", chrome.authors_url)
+        # The image crops templates name, made ahead of readers on publishing.
+        for name, (widths, ratio) in renditions.IMAGE_SHAPES.items():
+            register_image_shape(name, widths, ratio)
+        register_page_renditions(renditions.article_images)
         # Readers' pages may frame the embed providers, once a reader asks.
         register_frame_origins(embeds.frame_origins)

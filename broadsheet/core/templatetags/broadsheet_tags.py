@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
-from broadsheet.core import scripts
+from broadsheet.core import images, scripts
 from broadsheet.core.chrome import content_version, site_base
 
 register = template.Library()
@@ -19,23 +19,19 @@ def isodatetime(value) -> str:
 
 
 @register.simple_tag
-def responsive_image(
-    image, sizes_spec: str, ratio: str, sizes: str, alt: str = "", **attrs
-):
+def responsive_image(image, shape: str, sizes: str, alt: str = "", **attrs):
     """An <img> with a srcset of WebP renditions, one per distinct width.
 
-    ``sizes_spec`` lists target widths ("640,960,1280") and ``ratio`` the crop
-    ("16x9"). An image smaller than a target yields a rendition the same size
-    as a smaller one; those duplicates are dropped, since a srcset must not
-    repeat a width (which Wagtail's own srcset tag would do).
+    ``shape`` names a crop registered with ``core.images.register_image_shape``
+    (its widths and ratio), the same definition that publishing uses to make
+    the renditions ahead of readers. An image smaller than a target yields a
+    rendition the same size as a smaller one; those duplicates are dropped,
+    since a srcset must not repeat a width (which Wagtail's own srcset tag
+    would do).
     """
     if not image:
         return ""
-    across, down = (int(n) for n in ratio.split("x"))
-    specs = [
-        f"fill-{width}x{round(int(width) * down / across)}|format-webp"
-        for width in sizes_spec.split(",")
-    ]
+    specs = images.shape_specs(shape)
     renditions = image.get_renditions(*specs)
     by_width = {}
     for spec in specs:

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from broadsheet.core.chrome import site_base
 from broadsheet.distribution import cards, share, structured_data
+from broadsheet.distribution.renditions import SOCIAL_IMAGE_FILTER
 
 register = template.Library()
 
@@ -24,7 +25,7 @@ def json_ld(data: dict) -> str:
 
 def social_image(article, base: str, chrome: dict) -> dict:
     if article.social_image_id:
-        rendition = article.social_image.get_rendition("fill-1200x630|format-jpeg")
+        rendition = article.social_image.get_rendition(SOCIAL_IMAGE_FILTER)
         return {
             "url": base + rendition.url,
             "width": 1200,
