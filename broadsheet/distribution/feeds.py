@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import nh3
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
@@ -25,7 +26,19 @@ ENTRY_TIMEOUT = 24 * 60 * 60
 # Images inside a body are looked up per article on a cold render (Wagtail's
 # StreamField), then come from the rendition cache.
 QUERY_CEILINGS = {"cached": 4, "uncached": 9}
-_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+# What feed readers are given of an article: structure, links and images,
+# nothing that needs the site's stylesheet or scripts.
+_FEED_TAGS = {
+    *("p", "br", "hr", "h2", "h3", "h4", "ol", "ul", "li", "blockquote", "q"),
+    *("figure", "figcaption", "img", "a", "strong", "em", "b", "i", "cite"),
+    *("code", "pre", "sub", "sup", "span", "time"),
+}
+_FEED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "time": {"datetime"},
+    "blockquote": {"cite"},
+}
 
 
 @dataclass
@@ -43,9 +56,23 @@ class Entry:
     extra: dict = field(default_factory=dict)
 
 
-def absolute_html(html: str, base: str) -> str:
-    """Make the site's own links and images absolute, as feed readers need."""
-    return _RELATIVE.sub(lambda m: f"{m.group(1)}{base}/", html)
+def feed_html(html: str, url: str) -> str:
+    """An article's HTML as feed readers need it.
+
+    Links and images are made absolute against the article's ``url`` (readers
+    resolve relative ones inconsistently, or not at all), and classes, roles,
+    data attributes, srcsets and form controls are dropped: a reader has
+    neither our stylesheet nor our scripts. The blocks' own templates render
+    their feed form (``feed`` in their context) where it differs.
+    """
+    return nh3.clean(
+        html,
+        tags=_FEED_TAGS,
+        clean_content_tags={"button", "select", "script", "style", "template"},
+        attributes=_FEED_ATTRIBUTES,
+        link_rel=None,
+        url_relative=("rewrite_with_base", url),
+    )
 
 
 def entries_for(source: FeedSource, base: str, request) -> list[Entry]:
@@ -96,7 +123,7 @@ def _build_entries(articles: list, base: str, request, *, full: bool):
         url = article.get_url(request)
         content = render_to_string(
             "distribution/feed_item.html",
-            {"article": article, "full": full, "article_url": url},
+            {"article": article, "full": full, "article_url": url, "feed": True},
         )
         image = None
         if article.hero_image_id:
@@ -117,7 +144,7 @@ def _build_entries(articles: list, base: str, request, *, full: bool):
                 url=base + url,
                 title=article.title,
                 summary=article.standfirst,
-                content_html=absolute_html(content, base),
+                content_html=feed_html(content, base + url),
                 published=article.first_published_at,
                 updated=article.last_published_at or article.first_published_at,
                 authors=[

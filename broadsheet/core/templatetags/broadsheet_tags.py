@@ -24,21 +24,12 @@ def responsive_image(image, shape: str, sizes: str, alt: str = "", **attrs):
 
     ``shape`` names a crop registered with ``core.images.register_image_shape``
     (its widths and ratio), the same definition that publishing uses to make
-    the renditions ahead of readers. An image smaller than a target yields a
-    rendition the same size as a smaller one; those duplicates are dropped,
-    since a srcset must not repeat a width (which Wagtail's own srcset tag
-    would do).
+    the renditions ahead of readers. A srcset must not repeat a width, which
+    Wagtail's own srcset tag would do for an image smaller than a target.
     """
     if not image:
         return ""
-    specs = images.shape_specs(shape)
-    renditions = image.get_renditions(*specs)
-    by_width = {}
-    for spec in specs:
-        rendition = renditions[spec]
-        by_width.setdefault(rendition.width, rendition)
-    ordered = [by_width[width] for width in sorted(by_width)]
-    fallback = ordered[min(1, len(ordered) - 1)]
+    ordered, fallback = _shape_renditions(image, shape)
     srcset = ", ".join(f"{r.url} {r.width}w" for r in ordered)
     extra = format_html_join(
         " ", '{}="{}"', ((k.replace("_", "-"), v) for k, v in attrs.items())
@@ -53,6 +44,42 @@ def responsive_image(image, shape: str, sizes: str, alt: str = "", **attrs):
         alt,
         extra,
     )
+
+
+@register.simple_tag
+def single_image(image, shape: str, alt: str = ""):
+    """One <img> of ``shape``, the rendition a srcset would fall back to.
+
+    For readers that ignore srcset and sizes and may not resolve their
+    relative URLs: feed readers.
+    """
+    if not image:
+        return ""
+    _, fallback = _shape_renditions(image, shape)
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}">',
+        fallback.url,
+        fallback.width,
+        fallback.height,
+        alt,
+    )
+
+
+def _shape_renditions(image, shape: str) -> tuple[list, object]:
+    """The shape's renditions of ``image``, one per distinct width, narrowest
+    first, and the one to show where a srcset is not read (the second).
+
+    An image smaller than a target yields a rendition the same size as a
+    smaller one; those duplicates are dropped.
+    """
+    specs = images.shape_specs(shape)
+    renditions = image.get_renditions(*specs)
+    by_width = {}
+    for spec in specs:
+        rendition = renditions[spec]
+        by_width.setdefault(rendition.width, rendition)
+    ordered = [by_width[width] for width in sorted(by_width)]
+    return ordered, ordered[min(1, len(ordered) - 1)]
 
 
 @register.inclusion_tag("components/form_token.html", takes_context=True)

@@ -178,16 +178,65 @@ def test_an_old_article_is_dated_correctly(client, publication):
 
 
 def test_links_in_feed_content_are_made_absolute():
-    from broadsheet.distribution.feeds import absolute_html
+    from broadsheet.distribution.feeds import feed_html
 
     html = (
-        '<a href="/tags/x/">x</a> <img src="/media/a.jpg"> '
-        '<a href="//cdn.example/">y</a>'
+        '<a href="/tags/x/">x</a> <img src="/media/a.jpg" alt=""> '
+        '<a href="//cdn.example/">y</a> <a href="#comments">z</a>'
     )
-    assert absolute_html(html, "https://news.example") == (
+    assert feed_html(html, "https://news.example/story/") == (
         '<a href="https://news.example/tags/x/">x</a> '
-        '<img src="https://news.example/media/a.jpg"> <a href="//cdn.example/">y</a>'
+        '<img src="https://news.example/media/a.jpg" alt=""> '
+        '<a href="https://cdn.example/">y</a> '
+        '<a href="https://news.example/story/#comments">z</a>'
     )
+
+
+def test_feed_items_carry_plain_html_a_reader_can_show(
+    client, publication, settings, django_capture_on_commit_callbacks
+):
+    """No srcset (its relative URLs would break), classes, scripts' hooks or
+    controls: a figure is one absolute image, an embed a link."""
+    settings.EMBED_PROVIDERS = [factories.EXAMPLE_EMBED_PROVIDER]
+    figure = factories.make_image("A chart", size=(1500, 1000))
+    with django_capture_on_commit_callbacks(execute=True):
+        article = factories.make_article_with_embeds(
+            publication, "https://video.example.com/watch/abc123"
+        )
+        article.body.append(
+            ("image", {"image": figure, "alt": "A chart", "credit": "Data: us"})
+        )
+        article.save_revision().publish()
+
+    entry = feedparser.parse(client.get("/feed.xml").content).entries[0]
+    assert entry.title == "A story with a video"
+    html = entry.content[0].value
+    for absent in (
+        "srcset",
+        "sizes=",
+        "class=",
+        "data-",
+        "<button",
+        "<input",
+        "hidden",
+    ):
+        assert absent not in html
+    tree = etree.fromstring(f"<div>{html}</div>", etree.HTMLParser())
+    (image,) = tree.iter("img")
+    assert image.get("src").startswith("http://testserver/media/images/")
+    assert (image.get("alt"), image.get("width"), image.get("height")) == (
+        "A chart",
+        "960",
+        "640",
+    )
+    links = {a.get("href"): a.text for a in tree.iter("a")}
+    assert links["https://video.example.com/watch/abc123"] == (
+        "Content from Example Video: open on video.example.com"
+    )
+    assert "The launch event" in html and "Data: us" in html
+    # The article page itself keeps its responsive image and click-to-load embed.
+    page = client.get(article.url).content.decode()
+    assert "srcset=" in page and "data-embed-load" in page
 
 
 def test_feed_html_goes_out_unescaped_in_cdata_and_round_trips(client, publication):
