@@ -580,6 +580,10 @@ class Bench:
 
         try:
             wait_until_up(base + "/", server)
+            # Work the loading left for the task worker (image renditions of
+            # what was just published) must not run beside the measurements.
+            drained = self.results.setdefault("tasks_drained_seconds", {})
+            drained[mode] = wait_for_idle_tasks(env)
             if mode == "off":
                 self.save_copies(base)
             # warm: a few requests per page (for "on", fills the cache)
@@ -847,6 +851,32 @@ def lighthouse_figures(report: dict) -> dict:
     }
 
 
+# Waits until no task is waiting or running, and prints how long it took.
+_WAIT_FOR_TASKS = """
+import time
+from django_tasks_db.models import DBTaskResult
+started = time.monotonic()
+while (DBTaskResult.objects.ready() | DBTaskResult.objects.running()).exists():
+    if time.monotonic() - started > 900:
+        raise SystemExit("the task queue did not drain in 15 minutes")
+    time.sleep(1)
+print(round(time.monotonic() - started, 1))
+"""
+
+
+def wait_for_idle_tasks(env) -> float:
+    """Wait for the server's task worker to finish what is queued; return seconds."""
+    done = subprocess.run(
+        [*BROADSHEET, "shell", "--verbosity", "0", "-c", _WAIT_FOR_TASKS],
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=960,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def nginx_conf(port: int, folder: Path, workers: str) -> str:
     user = "user root;\n" if os.geteuid() == 0 else ""  # read var/bench as we do
     temp = "\n".join(
@@ -995,6 +1025,7 @@ def write_report(path: Path, r: dict) -> None:
         " cores, and figures on a shared virtual machine vary by 10–20% between"
         " runs",
         *load_lines(r.get("machine_load", {})),
+        *drain_lines(r.get("tasks_drained_seconds", {})),
         "",
     ]
     failures = r.get("failures", {})
@@ -1120,6 +1151,18 @@ def write_report(path: Path, r: dict) -> None:
     path.write_text("\n".join(lines) + ("\n" + kept if kept else ""))
 
 
+def drain_lines(drained: dict) -> list[str]:
+    if not drained:
+        return []
+    waits = ", ".join(
+        f"cache {mode}: {seconds:.0f} s" for mode, seconds in drained.items()
+    )
+    return [
+        "- Before measuring, each Broadsheet server's task worker finished what"
+        f" loading had queued for it (image renditions of new articles): {waits}"
+    ]
+
+
 def load_lines(load: dict) -> list[str]:
     """What else ran on the machine: figures are only comparable on a quiet one."""
     if not load:
@@ -1134,6 +1177,7 @@ def load_lines(load: dict) -> list[str]:
         "- Other processes on the machine (not started by the benchmark) used on"
         " average: " + "; ".join(parts)
     )
+
     if busiest >= 0.2:
         line += (
             f". **The machine was not quiet** (up to {busiest:.1f} of"
