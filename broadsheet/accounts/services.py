@@ -52,18 +52,29 @@ def member_create(*, user, display_name: str, notify_replies: bool = False) -> M
 
 
 def member_for(user) -> Member:
-    """Return the user's member profile, making one for staff created elsewhere."""
+    """Return the user's member profile, making one for staff created elsewhere.
+
+    The name is the user's full name, else their username; a reserved or
+    invalid one ("admin") gives "Member <id>" rather than a near copy of it
+    ("admin 2") on the masthead and beside their comments.
+    """
     member = Member.objects.filter(user=user).first()
     if member is not None:
         return member
-    base = user.get_full_name() or user.get_username() or "Member"
-    candidate, n = base, 1
-    while True:
+    base = user.get_full_name() or user.get_username()
+    try:
+        names.validate_display_name(base)
+    except names.ValidationError:
+        tries = []
+    else:
+        tries = [base, *(f"{base} {n}" for n in range(2, 50))]
+    tries += [f"Member {user.pk}", *(f"Member {user.pk}.{n}" for n in range(2, 50))]
+    for candidate in tries:
         try:
             return member_create(user=user, display_name=candidate)
         except (NameTaken, names.ValidationError):
-            n += 1
-            candidate = f"{base} {n}" if n < 50 else f"Member {user.pk}"
+            continue
+    raise NameTaken(f"No free display name for user {user.pk}")
 
 
 @transaction.atomic

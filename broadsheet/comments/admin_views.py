@@ -58,6 +58,8 @@ def queue(request):
         "reports"
     )
     page = paginate(request, comments.order_by("-created_at", "-pk"), per_page=50)
+    for comment in page:
+        comment.row_actions = row_actions(comment, viewer=request.user)
     return TemplateResponse(
         request,
         "comments/admin/queue.html",
@@ -72,6 +74,25 @@ def queue(request):
             "header_icon": "comment",
         },
     )
+
+
+def row_actions(comment: Comment, *, viewer) -> list[tuple[str, str]]:
+    """The actions that would change something for this one comment.
+
+    (Moderators cannot ban themselves: services.authors_ban skips them.)
+    """
+    useless = {
+        Comment.Status.PUBLISHED: {"approve"},
+        Comment.Status.REJECTED: {"reject"},
+        Comment.Status.SPAM: {"spam"},
+        Comment.Status.DELETED: {"approve", "reject", "spam"},
+    }.get(comment.status, set())
+    member = getattr(comment.author, "member", None) if comment.author else None
+    if member is None or comment.author_id == viewer.pk:
+        useless |= {"ban", "unban"}
+    else:
+        useless.add("ban" if member.is_banned else "unban")
+    return [(value, label) for value, label in ACTIONS if value not in useless]
 
 
 def _act(request):

@@ -18,6 +18,9 @@ def started_token() -> str:
 
 
 class CommentForm(forms.Form):
+    # Refuse a post sent sooner after the form was shown than anyone can write.
+    check_pace = True
+
     text = forms.CharField(
         label=gettext_lazy("Your comment"),
         strip=False,
@@ -56,7 +59,8 @@ class CommentForm(forms.Form):
                 _("This form has expired. Your text is kept below: post it again."),
                 code="expired",
             ) from None
-        if time.time() - float(started) < settings.COMMENTS["MIN_FILL_SECONDS"]:
+        too_soon = time.time() - float(started) < settings.COMMENTS["MIN_FILL_SECONDS"]
+        if self.check_pace and too_soon:
             raise forms.ValidationError(
                 _(
                     "That was quicker than anyone can write. "
@@ -68,7 +72,7 @@ class CommentForm(forms.Form):
 
     def again(self) -> "CommentForm":
         """A new form holding what was written, with a fresh timing token."""
-        return CommentForm(
+        return type(self)(
             initial={
                 "text": self.data.get("text", ""),
                 "reply_to": self.data.get("reply_to") or None,
@@ -77,6 +81,12 @@ class CommentForm(forms.Form):
 
     def messages(self) -> list[str]:
         return [message for errors in self.errors.values() for message in errors]
+
+
+class CommentEditForm(CommentForm):
+    """Editing one's own comment: fixing a typo takes seconds, so no pace check."""
+
+    check_pace = False
 
 
 class ReportForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from broadsheet.comments import policy, services
-from broadsheet.comments.forms import CommentForm, ReportForm
+from broadsheet.comments.forms import CommentEditForm, CommentForm, ReportForm
 from broadsheet.comments.models import Comment
 from broadsheet.core.visibility import visible_page_ids, visible_pages
 from broadsheet.newsroom.models import ArticlePage
@@ -95,15 +95,9 @@ def post_comment(request, article_id: int):
             status=refused.status,
             reply_to=reply_to,
         )
-    if comment.status == Comment.Status.PENDING:
-        messages.info(
-            request,
-            _(
-                "Thanks. Your comment is held for moderation "
-                "and will appear once approved."
-            ),
-        )
-    else:
+    # A held comment says so itself, where the reader lands (#comment-N):
+    # a message at the top of the page as well would say it twice.
+    if comment.status != Comment.Status.PENDING:
         messages.success(request, _("Your comment is published."))
     return redirect(f"{article.url}#comment-{comment.pk}")
 
@@ -143,7 +137,7 @@ def edit(request, pk: int):
     errors, status = [], 200
     if not policy.can_edit(comment, request.user):
         errors, status = [_("You can no longer edit this comment.")], 403
-    form = CommentForm(request.POST or None, initial={"text": comment.body})
+    form = CommentEditForm(request.POST or None, initial={"text": comment.body})
     if request.method == "POST" and not errors:
         if form.is_valid():
             try:

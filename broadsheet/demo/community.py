@@ -85,7 +85,22 @@ def _comment(spec, article, author, text, comments, *, now):
         # Demo replies are old news: nobody is emailed about them.
         reply_notified_at=now if reply_to else None,
     )
-    Comment.objects.filter(pk=comment.pk).update(
-        created_at=now - timedelta(hours=spec["hours_ago"])
-    )
+    comment.created_at = _comment_time(spec["hours_ago"], article, reply_to, now=now)
+    Comment.objects.filter(pk=comment.pk).update(created_at=comment.created_at)
     return comment
+
+
+def _comment_time(hours_ago, article, reply_to, *, now):
+    """When the demo says it was written, but never before what it answers.
+
+    Articles are dated relative to the day they are loaded (some this
+    morning), so a comment "20 hours ago" may predate its article: it then
+    comes a few minutes after the article, or the comment it replies to, and
+    never later than now.
+    """
+    after = reply_to.created_at if reply_to is not None else article.first_published_at
+    wanted = now - timedelta(hours=hours_ago)
+    earliest = after + timedelta(minutes=7)
+    if earliest < now:
+        return min(max(wanted, earliest), now)
+    return after + (now - after) / 2  # published moments ago: in between

@@ -44,6 +44,8 @@ CONTENT_FILE = Path(__file__).parent / "content" / "articles.toml"
 COMMUNITY_FILE = Path(__file__).parent / "content" / "community.toml"
 ADMIN_USERNAME = "admin"
 ADMIN_EMAIL = "admin@example.com"
+# How the demo's administrator is named on the masthead and beside comments.
+ADMIN_NAME = ("Demo", "Editor")
 
 
 @dataclass
@@ -277,7 +279,14 @@ def ensure_admin_user(password_file: Path) -> tuple[str, str | None]:
         password = password_file.read_text().strip() if password_file.exists() else None
         return admin.email, password
     password = secrets.token_urlsafe(12)
-    admin = User.objects.create_superuser(ADMIN_USERNAME, ADMIN_EMAIL, password)
+    first_name, last_name = ADMIN_NAME
+    admin = User.objects.create_superuser(
+        ADMIN_USERNAME,
+        ADMIN_EMAIL,
+        password,
+        first_name=first_name,
+        last_name=last_name,
+    )
     _ensure_verified_member(admin)
     password_file.parent.mkdir(parents=True, exist_ok=True)
     password_file.write_text(password)

@@ -24,10 +24,12 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from broadsheet.core.chrome import content_version
+from broadsheet.core.page_forms import PageForm
 from broadsheet.core.pagecache.keys import depends_on
 from broadsheet.core.visibility import page_is_visible
 from broadsheet.newsroom import dependencies, extensions, selectors
 from broadsheet.newsroom.blocks import ArticleBodyBlock, TakeawayBlock
+from broadsheet.newsroom.panels import PublishingChecksPanel
 
 # Top-level paths served by Broadsheet itself; a page with one of these slugs
 # would be unreachable or would hide a feature, so editors cannot use them.
@@ -124,6 +126,8 @@ class HomePage(Page):
 class SectionPage(Page):
     """A desk such as News or Analysis, listing its articles newest first."""
 
+    base_form_class = PageForm
+
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -154,17 +158,23 @@ class ArticlePageTag(TaggedItemBase):
 class ArticlePage(Page):
     """A news story. Lives directly under the home page, so its URL is ``/<slug>/``."""
 
+    base_form_class = PageForm
+
     standfirst = models.CharField(
         _("standfirst"),
-        max_length=300,
+        # Over 300 characters is warned about, not refused (editorial_checks).
+        max_length=600,
         help_text=_("One sentence under the headline that tells the story."),
     )
     takeaways = StreamField(
         [("takeaway", TakeawayBlock())],
-        min_num=1,
+        # Optional: a count error shown on an empty new article before
+        # anything was typed reads as a mistake. Publishing without any
+        # is warned about instead (see the pre-publish checks).
+        blank=True,
         max_num=5,
         verbose_name=_("key takeaways"),
-        help_text=_("One to five short points, shown in a box at the top."),
+        help_text=_("Up to five short points, shown in a box at the top."),
     )
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
     hero_image = models.ForeignKey(
@@ -214,7 +224,9 @@ class ArticlePage(Page):
         ),
     )
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        PublishingChecksPanel(heading=_("Before publishing")),
+        *Page.content_panels,
         FieldPanel("standfirst"),
         FieldPanel("takeaways"),
         MultiFieldPanel(
@@ -252,14 +264,8 @@ class ArticlePage(Page):
     def clean(self):
         super().clean()
         validate_slug_not_reserved(self)
-        if self.hero_image_id and not (self.hero_alt or self.hero_image.description):
-            raise ValidationError(
-                {
-                    "hero_alt": _(
-                        "Describe the hero image for readers who cannot see it."
-                    )
-                }
-            )
+        # A hero without alt text is warned about before publishing
+        # (editorial_checks), not refused: that is the editor's call.
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")

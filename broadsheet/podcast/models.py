@@ -14,6 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
+from broadsheet.core.page_forms import PageForm
 from broadsheet.core.visibility import (
     published_pages,
     visible_page_ids,
@@ -69,6 +70,8 @@ def guid_for_feed(feed_url: str) -> uuid.UUID:
 
 class PodcastShowPage(Page):
     """A show: what podcast apps list, with its episodes as child pages."""
+
+    base_form_class = PageForm
 
     description = models.TextField(_("description"), max_length=4000)
     artwork = models.ForeignKey(
@@ -198,6 +201,8 @@ class PlatformLink(Orderable):
 
 class EpisodePage(Page):
     """An episode: audio read and measured on save, notes, transcript, chapters."""
+
+    base_form_class = PageForm
 
     number = models.PositiveIntegerField(_("episode number"), null=True, blank=True)
     season = models.PositiveIntegerField(_("season"), null=True, blank=True)

@@ -208,3 +208,25 @@ def test_every_account_mail_link_uses_the_public_address(
         assert links, message.body
         assert all(link.startswith("https://news.example.org/") for link in links)
         assert " from !" not in message.body
+
+
+def test_the_login_page_offers_one_forgotten_password_link(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert html.count('href="/accounts/password/reset/"') == 1
+    assert "Forgotten your password?" in html and "Forgot your" not in html
+
+
+def test_staff_made_elsewhere_get_a_plain_name_on_the_masthead(client, publication):
+    """A reserved username ("admin") gives "Member <id>", never "admin 2"."""
+    from broadsheet.accounts.services import member_for
+
+    User = get_user_model()
+    admin = User.objects.create_superuser("admin", "root@example.com", PASSWORD)
+    named = User.objects.create_user(
+        "ed", "ed@example.com", PASSWORD, first_name="Ed", last_name="Ito"
+    )
+    assert member_for(admin).display_name == f"Member {admin.pk}"
+    assert member_for(named).display_name == "Ed Ito"
+    client.force_login(admin)
+    masthead = client.get("/").content.decode()
+    assert f"Member {admin.pk}</a>" in masthead and "admin 2" not in masthead

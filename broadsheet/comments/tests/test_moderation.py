@@ -1,5 +1,7 @@
 """The moderation queue in the Wagtail admin, and the mail moderators get."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -87,6 +89,21 @@ def test_bulk_and_single_actions(admin, held, django_capture_on_commit_callbacks
     odd = admin.post("/admin/comments/", {"ids": [first.pk], "action": "explode"})
     assert odd.status_code == 302
     assert Comment.objects.get(pk=first.pk).status == Comment.Status.PUBLISHED
+
+
+def test_each_row_offers_only_the_actions_that_change_something(admin, held):
+    first, second, _third = held
+
+    def row_buttons(comment, show: str) -> set[str]:
+        html = admin.get(f"/admin/comments/?show={show}").content.decode()
+        return set(re.findall(rf'value="{comment.pk}:(\w+)"', html))
+
+    assert row_buttons(first, "pending") == {"approve", "reject", "spam", "ban"}
+    admin.post("/admin/comments/", {"single": f"{first.pk}:ban"})  # rejects it
+    assert row_buttons(first, "rejected") == {"approve", "spam", "unban"}
+    assert row_buttons(second, "pending") == {"approve", "reject", "spam", "ban"}
+    admin.post("/admin/comments/", {"single": f"{second.pk}:approve"})
+    assert row_buttons(second, "published") == {"reject", "spam", "ban"}
 
 
 def test_reported_comments_join_the_queue_and_approval_clears_reports(

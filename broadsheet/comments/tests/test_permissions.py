@@ -182,6 +182,21 @@ def test_the_bot_traps_refuse_with_a_message(article, settings):
     assert not Comment.objects.exists()
 
 
+def test_a_quick_edit_is_not_taken_for_a_bot(article, settings):
+    """The minimum fill time guards new comments; fixing a typo takes seconds."""
+    client = signed_in()
+    assert post(client, article, "Tpyo here").status_code == 302
+    comment = Comment.objects.get()
+    settings.COMMENTS = {**settings.COMMENTS, "MIN_FILL_SECONDS": 5}
+    edited = client.post(
+        f"/comments/{comment.pk}/edit/",
+        {"text": "Typo fixed", "started": started_token()},
+    )
+    assert edited.status_code == 302
+    comment.refresh_from_db()
+    assert comment.body == "Typo fixed"
+
+
 def test_duplicates_and_link_floods_are_refused(article):
     client = signed_in()
     assert post(client, article, "Same words").status_code == 302

@@ -1,5 +1,7 @@
 """The demo publication: complete, original, deterministic and safe to reload."""
 
+from datetime import datetime
+
 import pytest
 from allauth.account.models import EmailAddress
 
@@ -70,6 +72,18 @@ def test_the_demo_has_members_threads_and_one_comment_to_moderate(client):
     assert services.load_demo().created_comments == 0  # reloading adds none
 
 
+@pytest.mark.parametrize("clock", ["2026-03-02T06:40:00Z", "2026-07-15T23:50:00Z"])
+def test_demo_comments_come_after_what_they_answer(clock):
+    now = datetime.fromisoformat(clock)
+    services.load_demo(now=now)
+    comments = Comment.objects.select_related("article", "reply_to")
+    assert comments.count() == len(services.read_community()["comment"])
+    for comment in comments:
+        assert comment.article.first_published_at < comment.created_at <= now
+        if comment.reply_to is not None:
+            assert comment.reply_to.created_at < comment.created_at
+
+
 def test_the_demo_newsletter_has_an_archive(client):
     factories.make_newsletter("daily")
     report = services.load_demo()
@@ -128,6 +142,9 @@ def test_admin_user_is_created_once_with_a_random_password(tmp_path):
     assert again == (email, password)
     # Staff sign in like members, so the address is verified.
     assert EmailAddress.objects.get(email=email).verified
+    # The masthead names them as a person, not "admin 2".
+    admin = Member.objects.get(user__email=email)
+    assert admin.display_name == "Demo Editor"
 
 
 def test_body_text_parser_understands_every_block():

@@ -16,6 +16,7 @@ from wagtail.test.utils.form_data import (
 
 from broadsheet.core import scheduler
 from broadsheet.newsroom.models import ArticlePage
+from broadsheet.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +205,101 @@ def test_the_preview_panel_may_frame_an_edited_article(editor_client, publicatio
     assert frame_rules(preview) == (["'self'"], "SAMEORIGIN")
     # The published article itself still refuses every frame.
     assert frame_rules(editor_client.get(article.url)) == (["'none'"], "DENY")
+
+
+def test_a_slug_held_by_an_abandoned_draft_names_and_links_that_draft(
+    editor_client, publication
+):
+    """An article started and left (Wagtail autosaves it as a draft) keeps its
+    slug; writing the story again says so and links to the draft."""
+    first = editor_client.post(add_url(publication), article_form(publication))
+    assert first.status_code == 302
+    draft = ArticlePage.objects.get(slug="chip-makers-meet")
+    assert not draft.live
+
+    again = editor_client.post(add_url(publication), article_form(publication))
+    assert again.status_code == 200
+    html = again.content.decode()
+    assert "This slug is used by an unpublished draft" in html
+    assert f'<a href="/admin/pages/{draft.pk}/edit/">“{draft.title}”</a>' in html
+    assert ArticlePage.objects.filter(slug="chip-makers-meet").count() == 1
+
+    published = publication["articles"][0]
+    clash = editor_client.post(
+        add_url(publication), article_form(publication, slug=published.slug)
+    )
+    assert f'This slug is used by <a href="/admin/pages/{published.pk}/edit/">' in (
+        clash.content.decode()
+    )
+
+
+def test_a_new_article_may_be_saved_without_takeaways(editor_client, publication):
+    """Takeaways are optional (an empty new article shows no count error);
+    publishing without them is flagged by the pre-publish checks instead."""
+    form = article_form(publication)
+    form.update(nested_form_data({"takeaways": streamfield([])}))
+    response = editor_client.post(add_url(publication), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert len(ArticlePage.objects.get(slug="chip-makers-meet").takeaways) == 0
+
+
+def test_the_editor_warns_before_publishing_and_never_blocks(
+    editor_client, publication
+):
+    bare = factories.make_image("Narrow hero", size=(800, 450))
+    bare.description = ""
+    bare.save()
+    form = article_form(
+        publication,
+        title="A headline " * 11,
+        standfirst="A standfirst that runs on. " * 12,
+        hero_image=bare.pk,
+        **{"action-publish": "action-publish"},
+    )
+    form.update(
+        nested_form_data(
+            {
+                "takeaways": streamfield([]),
+                "body": streamfield(
+                    [
+                        ("paragraph", rich_text("<p>Words.</p>")),
+                        (
+                            "image",
+                            {"image": bare.pk, "alt": "", "caption": "", "credit": ""},
+                        ),
+                    ]
+                ),
+            }
+        )
+    )
+    assert (
+        editor_client.get(add_url(publication))
+        .content.decode()
+        .count("Before publishing, check")
+        == 0
+    )  # a new, empty article opens on no list of faults
+    published = editor_client.post(add_url(publication), form)
+    assert published.status_code == 302, published.content.decode()[:2000]
+    article = ArticlePage.objects.get(slug="chip-makers-meet")
+    assert article.live  # warned about, not refused
+
+    html = editor_client.get(f"/admin/pages/{article.pk}/edit/").content.decode()
+    assert "Before publishing, check" in html
+    for warning in (
+        "The headline has 120 characters; over 110, search results cut it.",
+        "The standfirst has 323 characters; keep it under 300.",
+        "There are no key takeaways.",
+        "The hero image has no alt text.",
+        "The hero image is 800 pixels wide; social cards need 1200.",
+        "1 image in the body has no alt text.",
+    ):
+        assert warning in html, warning
+
+    tidy = factories.make_article(
+        publication["home"],
+        publication["sections"][0],
+        publication["authors"][:1],
+        image=factories.make_image("Wide hero", size=(1600, 900)),
+    )
+    tidy_html = editor_client.get(f"/admin/pages/{tidy.pk}/edit/").content.decode()
+    assert "Before publishing, check" not in tidy_html
