@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from broadsheet.newsletter.delivery import queue_issue
-from broadsheet.newsletter.models import Issue, Subscriber
+from broadsheet.newsletter.models import Issue, IssueArticle, Subscriber
 from broadsheet.testing import factories
 from tests.conftest import SCREENSHOTS
 
@@ -47,7 +47,7 @@ def test_subscribe_confirm_and_unsubscribe_from_the_email(
     issue = Issue.objects.create(
         newsletter=daily,
         subject="Today's briefing",
-        article_ids=[article.pk],
+        items=[IssueArticle(article_id=pk) for pk in [article.pk]],
         scheduled_for=timezone.now(),
         auto_articles=False,
     )

@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from broadsheet.comments.services import comment_post
-from broadsheet.newsletter.models import Issue
+from broadsheet.newsletter.models import Issue, IssueArticle
 from broadsheet.testing import factories
 
 VNU_JAR = os.environ.get(
@@ -70,7 +70,7 @@ def test_reader_pages_are_valid_html(client, publication, settings, tmp_path, ch
     sent = Issue.objects.create(
         newsletter=daily,
         subject="Morning",
-        article_ids=[article.pk],
+        items=[IssueArticle(article_id=pk) for pk in [article.pk]],
         scheduled_for=timezone.now(),
         status=Issue.Status.SENT,
         sent_at=timezone.now(),

@@ -18,7 +18,7 @@ from broadsheet.comments.forms import started_token
 from broadsheet.comments.models import Comment
 from broadsheet.newsletter import compose
 from broadsheet.newsletter.mail import render_issue
-from broadsheet.newsletter.models import Issue
+from broadsheet.newsletter.models import Issue, IssueArticle
 from broadsheet.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def world(request, frozen, settings):
     sent = Issue.objects.create(
         newsletter=daily,
         subject="Daily briefing, Wednesday",
-        article_ids=[hidden.pk, control.pk],
+        items=[IssueArticle(article_id=pk) for pk in [hidden.pk, control.pk]],
         scheduled_for=NOW - datetime.timedelta(minutes=1),
         sent_at=NOW - datetime.timedelta(minutes=1),
         status=Issue.Status.SENT,

@@ -36,7 +36,13 @@ from wagtail.models import Site
 from broadsheet.accounts.models import Member
 from broadsheet.accounts.services import member_ban
 from broadsheet.comments.models import Comment
-from broadsheet.newsletter.models import Delivery, Issue, Newsletter, Subscriber
+from broadsheet.newsletter.models import (
+    Delivery,
+    Issue,
+    IssueArticle,
+    Newsletter,
+    Subscriber,
+)
 from broadsheet.newsroom.models import Author
 from broadsheet.testing import factories
 from tests.urlwalk import routes
@@ -110,7 +116,11 @@ def snippet_rules(model, editor_views=frozenset(), public_chooser=False) -> dict
 ROUTES = {
     "comments_queue": Rule(MODERATOR, post=False),
     "newsletter_review": Rule(EDITOR, Issue, post=False),
+    "newsletter_send": Rule(EDITOR, Issue, post=False),
     "newsletter_preview": Rule(EDITOR, Issue),
+    # The live preview beside the issue editor: adding or changing issues.
+    "wagtailsnippets_newsletter_issue:preview_on_add": Rule(ADMIN, post=False),
+    "wagtailsnippets_newsletter_issue:preview_on_edit": Rule(EDITOR, Issue, post=False),
     "newsletter_import": Rule(ADMIN, post=False),
     **snippet_rules(Author, public_chooser=True),
     **snippet_rules(Newsletter, public_chooser=True),
@@ -175,7 +185,7 @@ def world(publication):
         return Issue.objects.create(
             newsletter=daily,
             subject=subject,
-            article_ids=[article.pk],
+            items=[IssueArticle(article_id=pk) for pk in [article.pk]],
             scheduled_for=NOW,
         )
 
@@ -318,7 +328,10 @@ def _import_upload(world):
 ACTIONS = {
     "issue send": (
         EDITOR,
-        lambda c, w: c.post(_review(w, "send"), {"action": "send"}),
+        # "Send now" asks first; the confirmation page's POST sends.
+        lambda c, w: c.post(
+            f"/admin/newsletters/issues/{w['issues']['send'].pk}/send/"
+        ),
         lambda w: (
             Delivery.objects.filter(issue=w["issues"]["send"]).count() == 2
             and _status(w, "send") in (Issue.Status.SENDING, Issue.Status.SENT)

@@ -1,8 +1,10 @@
 from django.urls import path, reverse
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from broadsheet.comments import admin_views, policy, selectors
+from broadsheet.core.dashboard import TodayItem, register_today
 
 
 class ModerationMenuItem(MenuItem):
@@ -29,3 +31,18 @@ def register_menu_item():
     return ModerationMenuItem(
         "Comments", reverse("comments_queue"), icon_name="comment", order=250
     )
+
+
+def _today(request, now):
+    if not policy.is_moderator(request.user):
+        return []
+    waiting = selectors.review_count()
+    if not waiting:
+        return []
+    text = ngettext(
+        "%(n)d comment waiting for review", "%(n)d comments waiting for review", waiting
+    ) % {"n": waiting}
+    return [TodayItem("Comments", text, reverse("comments_queue"))]
+
+
+register_today(_today)

@@ -5,15 +5,16 @@ import smtplib
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from broadsheet.newsletter import services
-from broadsheet.newsletter.delivery import queue_issue
+from broadsheet.newsletter import selectors, services
+from broadsheet.newsletter.compose import issue_articles
+from broadsheet.newsletter.delivery import queue_issue, recipients_of, send_refusal
 from broadsheet.newsletter.mail import issue_message, render_issue
 from broadsheet.newsletter.models import Issue, Newsletter
 
@@ -22,6 +23,8 @@ SEND = "newsletter.send_issue"
 IMPORT = "newsletter.import_subscribers"
 # Actions that mail every subscriber, now or at the scheduled time.
 SENDING_ACTIONS = {"send", "schedule"}
+# Issues that went out: read-only, with their delivery figures.
+SENT_STATUSES = (Issue.Status.SENDING, Issue.Status.SENT)
 
 
 def _require(request, permission: str) -> None:
@@ -36,38 +39,69 @@ def review_issue(request, pk: int):
         action = request.POST.get("action", "")
         if action in SENDING_ACTIONS:
             _require(request, SEND)
+        if action == "send":  # sending is confirmed on a page of its own
+            return redirect("newsletter_send", pk=issue.pk)
         _act(request, issue, action)
         return redirect("newsletter_review", pk=issue.pk)
-    counts = dict(
-        issue.deliveries.values_list("status").annotate(n=Count("pk")).order_by()
-    )
+    sent = issue.status in SENT_STATUSES
     return TemplateResponse(
         request,
         "newsletter/admin/review.html",
         {
             "issue": issue,
-            "counts": counts,
-            "recipients": issue.newsletter.subscribers.filter(status="active").count(),
+            "articles": issue_articles(issue),
+            "sent": sent,
+            "figures": selectors.delivery_figures(issue) if sent else None,
+            "recipients": subscriber_count(recipients_of(issue).count()),
             "can_send": request.user.has_perm(SEND),
             "header_title": issue.subject,
-            "page_title": _("Review issue"),
+            "page_title": _("Issue sent") if sent else _("Review issue"),
             "header_icon": "mail",
         },
     )
+
+
+def confirm_send(request, pk: int):
+    """Say exactly what "Send" will do, and do it only when confirmed."""
+    _require(request, SEND)
+    issue = get_object_or_404(Issue.objects.select_related("newsletter"), pk=pk)
+    refusal = send_refusal(issue)
+    if request.method == "POST" and refusal is None:
+        queued = queue_issue(issue)
+        # Sending, or already sent if the worker ran it at once.
+        if Issue.objects.filter(pk=issue.pk, status__in=SENT_STATUSES).exists():
+            messages.success(request, subscriber_count(queued, _("Sending to %s.")))
+        else:
+            messages.error(request, _("The issue was not sent: it changed meanwhile."))
+        return redirect("newsletter_review", pk=issue.pk)
+    return TemplateResponse(
+        request,
+        "newsletter/admin/confirm_send.html",
+        {
+            "issue": issue,
+            "articles": issue_articles(issue),
+            "recipients": subscriber_count(recipients_of(issue).count()),
+            "refusal": refusal,
+            "header_title": issue.subject,
+            "page_title": _("Send this issue?"),
+            "header_icon": "mail",
+        },
+        status=400 if refusal and request.method == "POST" else 200,
+    )
+
+
+def subscriber_count(n: int, sentence: str = "%s") -> str:
+    """ "1 subscriber", "1,200 subscribers", put into ``sentence``."""
+    words = ngettext("%(n)s subscriber", "%(n)s subscribers", n) % {
+        "n": number_format(n, force_grouping=True)
+    }
+    return sentence % words
 
 
 def _act(request, issue: Issue, action: str) -> None:
     if action == "test":
         _send_test(request, issue)
         return
-    if action == "send":
-        queued = queue_issue(issue)
-        done = Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).exists()
-        if done:
-            messages.success(
-                request, _("Sending to %(n)d subscribers.") % {"n": queued}
-            )
-            return
     moves = {
         "schedule": (
             [Issue.Status.DRAFT, Issue.Status.SKIPPED],
@@ -80,7 +114,7 @@ def _act(request, issue: Issue, action: str) -> None:
         # Conditional, so a skip cannot land on an issue that started sending.
         if Issue.objects.filter(pk=issue.pk, status__in=allowed).update(status=target):
             messages.success(
-                request, _("The issue is now %(s)s.") % {"s": target.label}
+                request, _("The issue is now %(s)s.") % {"s": target.label.lower()}
             )
             return
     messages.error(
@@ -107,15 +141,11 @@ def _send_test(request, issue: Issue) -> None:
 
 
 def preview_issue(request, pk: int):
-    """The issue's HTML as a subscriber will get it."""
+    """The issue's HTML (or ``?format=text``) as a subscriber will get it."""
     _require(request, "newsletter.change_issue")
     issue = get_object_or_404(Issue.objects.select_related("newsletter"), pk=pk)
-    message = issue_message(
-        render_issue(issue), email="reader@example.com", token="preview"
-    )
-    if request.GET.get("format") == "text":
-        return HttpResponse(message.body, content_type="text/plain; charset=utf-8")
-    return HttpResponse(message.alternatives[0][0])
+    mode = "text" if request.GET.get("format") == "text" else "html"
+    return issue.serve_preview(request, mode)
 
 
 class ImportForm(forms.Form):

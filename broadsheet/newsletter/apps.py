@@ -12,10 +12,13 @@ class NewsletterConfig(AppConfig):
         from broadsheet.core.chrome import register_chrome_part
         from broadsheet.core.scheduler import register_scheduler_job
         from broadsheet.core.signal_handlers import register_reader_content_model
-        from broadsheet.newsletter import chrome, compose, delivery
+        from broadsheet.newsletter import chrome, compose, delivery, mail
 
         # Signup boxes (in the cached chrome) and the archive of sent issues
         # are on shared pages.
+        # The admin previews an issue as mail.py renders it (models cannot
+        # import mail.py, which imports them).
+        self.get_model("Issue").preview_response = staticmethod(mail.preview_response)
         register_reader_content_model(self.get_model("Newsletter"))
         register_reader_content_model(self.get_model("Issue"))
         register_chrome_part("newsletters", chrome.newsletters_on_offer)

@@ -31,8 +31,9 @@ def next_slot(newsletter: Newsletter, after: datetime) -> datetime:
 
 
 def issue_articles(issue: Issue) -> list:
-    by_pk = {a.pk: a for a in article_cards().filter(pk__in=issue.article_ids)}
-    return [by_pk[pk] for pk in issue.article_ids if pk in by_pk]
+    ids = issue.article_ids
+    by_pk = {a.pk: a for a in article_cards().filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def articles_since(since: datetime, until: datetime) -> list[int]:
@@ -59,6 +60,26 @@ def covered_until(newsletter: Newsletter, slot: datetime) -> datetime:
     return slot - timedelta(days=newsletter.lookback_days)
 
 
+def draft_issue(*, now: datetime | None = None) -> Issue:
+    """A new, unsaved issue for an editor: the articles since the last one.
+
+    For the newsletter readers are offered first; the editor can change it,
+    the articles and their order before saving.
+    """
+    now = now or timezone.now()
+    newsletter = Newsletter.objects.order_by("-is_default", "sort_order", "pk").first()
+    issue = Issue(newsletter=newsletter, scheduled_for=now, auto_articles=False)
+    if newsletter is None:
+        return issue
+    since = covered_until(newsletter, now)
+    local = now.astimezone(zoneinfo.ZoneInfo(newsletter.time_zone))
+    issue.subject = f"{newsletter.name}, {format_date(local, 'l j F')}"
+    issue.covers_from = since
+    issue.scheduled_for = next_slot(newsletter, now) if newsletter.weekdays else now
+    issue.set_articles(articles_since(since, now))
+    return issue
+
+
 def compose_issue(newsletter: Newsletter, slot: datetime) -> Issue:
     """Create the issue for this slot (once), scheduled, or skipped if empty."""
     since = covered_until(newsletter, slot)
@@ -66,15 +87,17 @@ def compose_issue(newsletter: Newsletter, slot: datetime) -> Issue:
     local = slot.astimezone(zoneinfo.ZoneInfo(newsletter.time_zone))
     try:
         with transaction.atomic():
-            return Issue.objects.create(
+            issue = Issue(
                 newsletter=newsletter,
                 subject=f"{newsletter.name}, {format_date(local, 'l j F')}",
-                article_ids=article_ids,
                 scheduled_for=slot,
                 slot=slot,
                 covers_from=since,
                 status=Issue.Status.SCHEDULED if article_ids else Issue.Status.SKIPPED,
             )
+            issue.set_articles(article_ids)
+            issue.save()
+            return issue
     except IntegrityError:  # another scheduler composed it first
         return Issue.objects.get(newsletter=newsletter, slot=slot)
 

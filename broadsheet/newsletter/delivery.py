@@ -14,8 +14,9 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from broadsheet.newsletter.compose import articles_since
+from broadsheet.newsletter.compose import articles_since, issue_articles
 from broadsheet.newsletter.models import Delivery, Issue, Subscriber
 from broadsheet.newsletter.sending import finish_if_done, option
 from broadsheet.newsletter.sending import send_pending as send_pending  # re-export
@@ -36,16 +37,10 @@ def queue_issue(issue: Issue, *, now=None) -> int:
     issue = Issue.objects.get(pk=issue.pk)
     if issue.status not in QUEUEABLE:
         return 0
+    fresh = []
     if issue.auto_articles and issue.covers_from:
-        issue.article_ids = articles_since(issue.covers_from, now) or issue.article_ids
-    recipients = (
-        Subscriber.objects.filter(
-            status=Subscriber.Status.ACTIVE,
-            subscription__newsletter_id=issue.newsletter_id,
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+        fresh = articles_since(issue.covers_from, now)
+    recipients = recipients_of(issue).order_by("pk").values_list("pk", flat=True)
     total, batch = 0, []
     for subscriber_id in recipients.iterator(chunk_size=INSERT_CHUNK):
         batch.append(Delivery(issue_id=issue.pk, subscriber_id=subscriber_id))
@@ -59,12 +54,37 @@ def queue_issue(issue: Issue, *, now=None) -> int:
             queued_at=now,
             last_progress_at=now,
             covers_until=now if issue.auto_articles else issue.scheduled_for,
-            article_ids=issue.article_ids,
         )
         if not started:  # skipped or sent meanwhile: the rows are never claimed
             return 0
+        if fresh:  # the articles published up to now, in place of the plan's
+            issue.set_articles(fresh)
+            issue.items.commit()
         transaction.on_commit(lambda: _start(issue.pk))
     return total
+
+
+def recipients_of(issue: Issue):
+    """The subscribers an issue goes to if it is sent now."""
+    return Subscriber.objects.filter(
+        status=Subscriber.Status.ACTIVE,
+        subscription__newsletter_id=issue.newsletter_id,
+    )
+
+
+def send_refusal(issue: Issue) -> str | None:
+    """Why an editor may not send this issue now, or None if they may."""
+    if issue.status not in QUEUEABLE:
+        return _("This issue is %(status)s: it cannot be sent again.") % {
+            "status": issue.get_status_display().lower()
+        }
+    if not issue_articles(issue):
+        return _("This issue has no articles. Add at least one before sending it.")
+    if not recipients_of(issue).exists():
+        return _("Nobody is subscribed to %(newsletter)s yet.") % {
+            "newsletter": issue.newsletter.name
+        }
+    return None
 
 
 def _insert(batch: list[Delivery]) -> int:

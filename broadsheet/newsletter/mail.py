@@ -10,6 +10,7 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -68,7 +69,8 @@ def render_issue(issue: Issue) -> RenderedIssue:
         "newsletter": issue.newsletter,
         "articles": issue_articles(issue),
         "base_url": public_url(""),
-        "web_url": public_url(issue.get_absolute_url()),
+        # An issue previewed before it is first saved has no web page yet.
+        "web_url": public_url(issue.get_absolute_url() if issue.pk else "/"),
         "unsubscribe_url": UNSUBSCRIBE,
         "manage_url": MANAGE,
     }
@@ -81,6 +83,16 @@ def render_issue(issue: Issue) -> RenderedIssue:
         newsletter_slug=issue.newsletter.slug,
         mail_domain=address.rpartition("@")[2] or "localhost",
     )
+
+
+def preview_response(issue: Issue, mode: str) -> HttpResponse:
+    """The issue as a subscriber gets it: the HTML part, or ("text") the plain one."""
+    message = issue_message(
+        render_issue(issue), email="reader@example.com", token="preview"
+    )
+    if mode == "text":
+        return HttpResponse(message.body, content_type="text/plain; charset=utf-8")
+    return HttpResponse(message.alternatives[0][0])
 
 
 def issue_message(

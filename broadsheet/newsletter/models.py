@@ -7,6 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Orderable, PreviewableMixin
 
 from broadsheet.newsletter.addresses import BadAddress, address_key, clean_address
 
@@ -180,8 +184,13 @@ class Subscription(models.Model):
         return f"{self.subscriber_id} → {self.newsletter_id}"
 
 
-class Issue(models.Model):
-    """One edition of a newsletter: composed, reviewed, then sent once."""
+class Issue(PreviewableMixin, ClusterableModel):
+    """One edition of a newsletter: composed, reviewed, then sent once.
+
+    Its articles are ``items`` (IssueArticle rows, in the editor's order);
+    the admin previews it as subscribers get it, at phone and desktop width
+    and as plain text (PreviewableMixin).
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -195,7 +204,6 @@ class Issue(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
-    article_ids = models.JSONField(default=list, blank=True)
     # Refreshed with the latest articles when sending starts, unless an
     # editor chose the articles by hand.
     auto_articles = models.BooleanField(default=True)
@@ -230,6 +238,63 @@ class Issue(models.Model):
 
     def get_absolute_url(self):
         return reverse("newsletter:issue", args=[self.newsletter.slug, self.pk])
+
+    @property
+    def article_ids(self) -> list[int]:
+        """The chosen articles' ids, in order (also before the issue is saved)."""
+        return [item.article_id for item in self.items.all() if item.article_id]
+
+    def set_articles(self, article_ids) -> None:
+        """Make these the issue's articles, in this order (saved with the issue)."""
+        self.items = [
+            IssueArticle(article_id=pk, sort_order=n)
+            for n, pk in enumerate(article_ids)
+        ]
+
+    # Previews, as subscribers get it -----------------------------------------
+
+    preview_modes = [("html", _("Email")), ("text", _("Plain text"))]
+
+    @property
+    def preview_sizes(self):
+        return [
+            {
+                "name": "mobile",
+                "icon": "mobile-alt",
+                "device_width": 375,
+                "label": _("Preview at phone width"),
+            },
+            {
+                "name": "desktop",
+                "icon": "desktop",
+                "device_width": 1280,
+                "label": _("Preview at desktop width"),
+            },
+        ]
+
+    # mail.py renders issues and imports this module, so apps.py hands its
+    # renderer over in ready(): preview_response(issue, mode) -> HttpResponse.
+    preview_response = None
+
+    def serve_preview(self, request, mode_name):
+        return type(self).preview_response(self, mode_name)
+
+
+class IssueArticle(Orderable):
+    """One article of an issue, in the order the editor set."""
+
+    issue = ParentalKey(Issue, on_delete=models.CASCADE, related_name="items")
+    article = models.ForeignKey(
+        "newsroom.ArticlePage",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("article")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("article")
 
 
 class Delivery(models.Model):

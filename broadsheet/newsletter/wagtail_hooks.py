@@ -1,15 +1,34 @@
+from datetime import timedelta
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
+from broadsheet.core.dashboard import HORIZON, TodayItem, register_today
 from broadsheet.newsletter import admin_views
+from broadsheet.newsletter.admin_forms import IssueForm
+from broadsheet.newsletter.compose import draft_issue
 from broadsheet.newsletter.models import Issue, Newsletter, Subscriber
 
 
@@ -68,8 +87,29 @@ class NewsletterViewSet(SnippetViewSet):
     ]
 
 
+class IssueEditView(EditView):
+    """A sent issue is a record of what went out: it opens read-only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.object.status in admin_views.SENT_STATUSES:
+            messages.info(
+                request, "This issue has been sent: it can no longer be changed."
+            )
+            return redirect("newsletter_review", pk=self.object.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class IssueCreateView(CreateView):
+    """A new issue starts with the articles published since the last one."""
+
+    def get_initial_form_instance(self):
+        return draft_issue()
+
+
 class IssueViewSet(SnippetViewSet):
     model = Issue
+    add_view_class = IssueCreateView
+    edit_view_class = IssueEditView
     icon = "doc-full"
     chooser_viewset_class = PrivateChooserViewSet
     menu_label = "Issues"
@@ -77,12 +117,21 @@ class IssueViewSet(SnippetViewSet):
     list_filter = ["newsletter", "status"]
     search_fields = ["subject", "intro"]
     search_backend_name = None
-    panels = [
-        FieldPanel("newsletter"),
-        FieldPanel("subject"),
-        FieldPanel("intro"),
-        FieldPanel("scheduled_for"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("newsletter"),
+            FieldPanel("subject"),
+            FieldPanel("intro"),
+            InlinePanel(
+                "items",
+                heading="Articles",
+                label="Article",
+                help_text="In the order they appear in the email.",
+            ),
+            FieldPanel("scheduled_for"),
+        ],
+        base_form_class=IssueForm,
+    )
 
 
 class SubscriberViewSet(SnippetViewSet):
@@ -119,6 +168,11 @@ def register_admin_urls():
             name="newsletter_review",
         ),
         path(
+            "newsletters/issues/<int:pk>/send/",
+            admin_views.confirm_send,
+            name="newsletter_send",
+        ),
+        path(
             "newsletters/issues/<int:pk>/preview/",
             admin_views.preview_issue,
             name="newsletter_preview",
@@ -139,8 +193,14 @@ class ImportMenuItem(MenuItem):
 @hooks.register("register_snippet_listing_buttons")
 def review_button(snippet, user, next_url=None):
     if isinstance(snippet, Issue) and user.has_perm("newsletter.change_issue"):
+        if snippet.status in admin_views.SENT_STATUSES:
+            label = "Deliveries"
+        elif user.has_perm(admin_views.SEND):
+            label = "Review and send"
+        else:
+            label = "Review"
         yield ListingButton(
-            "Review and send" if user.has_perm(admin_views.SEND) else "Review",
+            label,
             reverse("newsletter_review", args=[snippet.pk]),
             icon_name="mail",
             priority=5,
@@ -155,3 +215,46 @@ def import_menu_item():
         icon_name="upload",
         order=261,
     )
+
+
+def _today(request, now):
+    """Issues due in the next 48 hours, and addresses that bounced since yesterday."""
+    user = request.user
+    items = []
+    if user.has_perm("newsletter.change_issue"):
+        due = Issue.objects.filter(
+            status__in=[Issue.Status.DRAFT, Issue.Status.SCHEDULED],
+            scheduled_for__lte=now + HORIZON,
+        ).select_related("newsletter")
+        items += [
+            TodayItem(
+                "Newsletter issues",
+                f"{issue.subject} ({issue.get_status_display().lower()})",
+                reverse("newsletter_review", args=[issue.pk]),
+                issue.scheduled_for,
+            )
+            for issue in due
+        ]
+    if user.has_perm("newsletter.view_subscriber"):
+        bounced = Subscriber.objects.filter(
+            status=Subscriber.Status.BOUNCED,
+            bounced_at__gte=now - timedelta(hours=24),
+        ).count()
+        if bounced:
+            items.append(
+                TodayItem(
+                    "Newsletter bounces",
+                    ngettext(
+                        "%(n)d address bounced since yesterday",
+                        "%(n)d addresses bounced since yesterday",
+                        bounced,
+                    )
+                    % {"n": bounced},
+                    reverse("wagtailsnippets_newsletter_subscriber:list")
+                    + "?status=bounced",
+                )
+            )
+    return items
+
+
+register_today(_today)

@@ -1,12 +1,14 @@
 """Editors' side: CSV import with a validation report, export, review and send."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from broadsheet.newsletter.models import Delivery, Issue, Subscriber
+from broadsheet.newsletter.models import Delivery, Issue, IssueArticle, Subscriber
 from broadsheet.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +105,7 @@ def test_review_preview_test_send_and_skip(editor, daily, publication):
         newsletter=daily,
         subject="Morning",
         intro="Hello",
-        article_ids=[publication["articles"][0].pk],
+        items=[IssueArticle(article_id=pk) for pk in [publication["articles"][0].pk]],
         scheduled_for=timezone.now(),
         status=Issue.Status.SCHEDULED,
     )
@@ -121,7 +123,9 @@ def test_review_preview_test_send_and_skip(editor, daily, publication):
     refused = editor.post(
         f"/admin/newsletters/issues/{issue.pk}/review/", {"action": "send"}, follow=True
     )
-    assert "cannot be done" in refused.content.decode()
+    assert "This issue is skipped: it cannot be sent again." in refused.content.decode()
+    editor.post(f"/admin/newsletters/issues/{issue.pk}/send/")
+    assert Issue.objects.get().status == Issue.Status.SKIPPED
     assert (
         Client().get(f"/admin/newsletters/issues/{issue.pk}/review/").status_code == 302
     )
@@ -165,7 +169,7 @@ def test_sending_and_scheduling_need_the_send_permission(daily, publication):
     issue = Issue.objects.create(
         newsletter=daily,
         subject="Morning",
-        article_ids=[publication["articles"][0].pk],
+        items=[IssueArticle(article_id=pk) for pk in [publication["articles"][0].pk]],
         scheduled_for=timezone.now(),
     )
     review = f"/admin/newsletters/issues/{issue.pk}/review/"
@@ -185,7 +189,10 @@ def test_sending_and_scheduling_need_the_send_permission(daily, publication):
     sender.post(review, {"action": "schedule"})
     assert Issue.objects.get().status == Issue.Status.SCHEDULED
     assert b"Send now" in sender.get(review).content
-    sender.post(review, {"action": "send"})
+    asked = sender.post(review, {"action": "send"})
+    assert asked["Location"] == f"/admin/newsletters/issues/{issue.pk}/send/"
+    assert Issue.objects.get().status == Issue.Status.SCHEDULED  # not yet
+    sender.post(f"/admin/newsletters/issues/{issue.pk}/send/")
     assert Issue.objects.get().status in (Issue.Status.SENDING, Issue.Status.SENT)
     assert Delivery.objects.filter(issue=issue).count() == 1
 
@@ -221,3 +228,171 @@ def test_editors_may_send_issues_and_moderators_may_not(db):
     assert "send_issue" in codenames("Editors")
     assert "send_issue" not in codenames("Moderators")
     assert "import_subscribers" not in codenames("Moderators")
+
+
+def morning_issue(daily, article) -> Issue:
+    """An issue of one hand-picked article, due now."""
+    return Issue.objects.create(
+        newsletter=daily,
+        subject="Morning",
+        items=[IssueArticle(article=article)],
+        scheduled_for=timezone.now(),
+        auto_articles=False,
+    )
+
+
+def test_send_asks_first_says_to_whom_and_refuses_an_empty_issue(
+    editor, daily, publication, django_capture_on_commit_callbacks
+):
+    factories.make_subscriber("one@example.com", daily)
+    empty = Issue.objects.create(
+        newsletter=daily, subject="Nothing yet", scheduled_for=timezone.now()
+    )
+    page = editor.get(f"/admin/newsletters/issues/{empty.pk}/send/").content.decode()
+    assert "This issue has no articles." in page and "Send to" not in page
+    refused = editor.post(f"/admin/newsletters/issues/{empty.pk}/send/")
+    assert refused.status_code == 400
+    assert not Delivery.objects.exists()
+
+    issue = morning_issue(daily, publication["articles"][0])
+    confirm = f"/admin/newsletters/issues/{issue.pk}/send/"
+    page = editor.get(confirm).content.decode()
+    for expected in (daily.name, "Morning", "1 subscriber<", "Send to 1 subscriber"):
+        assert expected in page, expected
+    assert not Delivery.objects.exists()  # asking sends nothing
+    factories.make_subscriber("two@example.com", daily)
+    assert "Send to 2 subscribers" in editor.get(confirm).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = editor.post(confirm, follow=True)
+    assert "Sending to 2 subscribers." in sent.content.decode()
+    assert Delivery.objects.filter(issue=issue).count() == 2
+
+
+def test_a_sent_issue_is_read_only_with_its_delivery_figures(
+    editor, daily, publication, django_capture_on_commit_callbacks
+):
+    from broadsheet.newsletter.services import unsubscribe
+
+    readers = [factories.make_subscriber(f"r{n}@example.com", daily) for n in range(3)]
+    issue = morning_issue(daily, publication["articles"][0])
+    editor.post(f"/admin/newsletters/issues/{issue.pk}/send/")
+    Delivery.objects.filter(subscriber=readers[0]).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now()
+    )
+    Delivery.objects.filter(subscriber=readers[1]).update(attempts=1)
+    unsubscribe(readers[0])
+
+    listing = editor.get("/admin/snippets/newsletter/issue/").content.decode()
+    assert "Review and send" not in listing and "Deliveries" in listing
+    review = editor.get(f"/admin/newsletters/issues/{issue.pk}/review/")
+    html = review.content.decode()
+    assert "can no longer be changed" in html
+    assert 'value="send"' not in html and 'value="skip"' not in html
+    figures = dict(re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', html))
+    assert figures == {
+        "Queued": "1",
+        "Deferred (to be tried again)": "1",
+        "Sent": "1",
+        "Bounced": "0",
+        "Failed": "0",
+        "Skipped (left before their turn)": "0",
+        "Unsubscribed since": "1",
+    }
+    edit = editor.get(f"/admin/snippets/newsletter/issue/edit/{issue.pk}/")
+    assert edit.status_code == 302
+    assert edit["Location"] == f"/admin/newsletters/issues/{issue.pk}/review/"
+
+
+def issue_form(daily, articles, **extra):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    return nested_form_data(
+        {
+            "newsletter": daily.pk,
+            "subject": "Morning briefing",
+            "intro": "Three things today.",
+            "items": inline_formset(
+                [{"article": a.pk, "ORDER": n + 1} for n, a in enumerate(articles)]
+            ),
+            "scheduled_for": "2026-12-01 06:00",
+            **extra,
+        }
+    )
+
+
+def test_a_new_issue_starts_with_the_articles_since_the_last_one(
+    editor, daily, publication
+):
+    page = editor.get("/admin/snippets/newsletter/issue/add/").content.decode()
+    for article in publication["articles"]:
+        assert article.title in page, article.title
+    assert 'name="items-TOTAL_FORMS" value="6"' in page
+
+
+def test_the_editor_chooses_removes_and_reorders_the_articles(
+    editor, daily, publication
+):
+    first, second, third = publication["articles"][:3]
+    added = editor.post(
+        "/admin/snippets/newsletter/issue/add/",
+        issue_form(daily, [third, first, second]),
+    )
+    assert added.status_code == 302, added.content.decode()[:3000]
+    issue = Issue.objects.get()
+    assert issue.article_ids == [third.pk, first.pk, second.pk]
+    assert not issue.auto_articles  # chosen by hand: kept as chosen
+
+    # The rows as the editor leaves them: the first removed, the others
+    # swapped (Wagtail's inline panel posts every row, with DELETE and ORDER).
+    rows = {item.article_id: item.pk for item in issue.items.all()}
+    form = issue_form(daily, [first, second, third])
+    form.update(
+        {
+            "items-INITIAL_FORMS": "3",
+            "items-0-id": str(rows[first.pk]),
+            "items-0-DELETE": "1",
+            "items-1-id": str(rows[second.pk]),
+            "items-1-ORDER": "2",
+            "items-2-id": str(rows[third.pk]),
+            "items-2-ORDER": "1",
+        }
+    )
+    edited = editor.post(f"/admin/snippets/newsletter/issue/edit/{issue.pk}/", form)
+    assert edited.status_code == 302, edited.content.decode()[:3000]
+    assert Issue.objects.get().article_ids == [third.pk, second.pk]
+    text = editor.get(f"/admin/newsletters/issues/{issue.pk}/preview/?format=text")
+    body = text.content.decode()
+    assert body.index(third.title) < body.index(second.title)
+    assert first.title not in body
+
+
+def test_an_article_twice_or_unpublished_is_refused(editor, daily, publication):
+    first = publication["articles"][0]
+    twice = editor.post(
+        "/admin/snippets/newsletter/issue/add/", issue_form(daily, [first, first])
+    )
+    assert twice.status_code == 200
+    assert "This article is already in the issue." in twice.content.decode()
+    draft = publication["articles"][1]
+    draft.unpublish()
+    hidden = editor.post(
+        "/admin/snippets/newsletter/issue/add/", issue_form(daily, [draft])
+    )
+    assert "is not published: readers could not open it." in hidden.content.decode()
+    assert not Issue.objects.exists()
+
+
+def test_the_issue_previews_at_phone_and_desktop_width_and_as_text(
+    editor, daily, publication
+):
+    first = publication["articles"][0]
+    url = "/admin/snippets/newsletter/issue/preview/"
+    checked = editor.post(url, issue_form(daily, [first]))
+    assert checked.json()["is_valid"] is True
+    html = editor.get(url, {"mode": "html"}).content.decode()
+    assert first.title in html and "Three things today." in html
+    text = editor.get(url, {"mode": "text"})
+    assert text["Content-Type"].startswith("text/plain")
+    assert first.title in text.content.decode()
+    editing = editor.get("/admin/snippets/newsletter/issue/add/").content.decode()
+    assert "Preview at phone width" in editing and "Preview at desktop width" in editing

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from broadsheet.newsletter import compose
 from broadsheet.newsletter.delivery import queue_issue, resume_stalled, send_pending
-from broadsheet.newsletter.models import Delivery, Issue, Subscriber
+from broadsheet.newsletter.models import Delivery, Issue, IssueArticle, Subscriber
 from broadsheet.newsletter.services import unsubscribe
 from broadsheet.newsroom.models import ArticlePage
 from broadsheet.testing import factories
@@ -31,7 +31,10 @@ def issue(daily, publication):
         newsletter=daily,
         subject="Daily briefing, today",
         intro="Good morning. Three stories matter today.",
-        article_ids=[a.pk for a in publication["articles"][:3]],
+        items=[
+            IssueArticle(article_id=pk)
+            for pk in [a.pk for a in publication["articles"][:3]]
+        ],
         scheduled_for=now,
         status=Issue.Status.SCHEDULED,
         auto_articles=False,
