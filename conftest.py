@@ -1,6 +1,8 @@
+import functools
+import inspect
 import os
+import re
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -8,10 +10,12 @@ from django.core.cache import caches
 
 from broadsheet.testing import factories, smtp
 
-# Tests whose module mentions one of these depend on dates or times; CI runs
-# them again at a few fixed instants (BROADSHEET_TEST_CLOCK, see .ci/run).
-# Modules that drive the command in a subprocess are left out: the fixed
-# clock cannot reach another process.
+# CI runs the whole suite with the clock at a fixed instant
+# (BROADSHEET_TEST_CLOCK, see .ci/run), so no result depends on the day it
+# runs, then the tests that mention one of these words again at a second
+# instant. What counts is the test's own code, the fixtures it uses and the
+# module helpers that either calls, not the rest of its module: one
+# scheduling test in a module must not have the whole module rerun.
 CLOCK_WORDS = (
     "timezone.now",
     "timedelta",
@@ -24,37 +28,76 @@ CLOCK_WORDS = (
 )
 
 
-def pytest_collection_modifyitems(config, items):
-    sources: dict[Path, str] = {}
-    for item in items:
-        path = Path(str(item.fspath))
-        if path not in sources:
-            sources[path] = path.read_text(encoding="utf-8")
-        source = sources[path]
-        if "subprocess" in source:
+@functools.cache
+def _source(obj) -> str:
+    try:
+        return inspect.getsource(obj)
+    except (OSError, TypeError):
+        return ""
+
+
+def _module_helpers(module) -> dict[str, str]:
+    """The source of each function and class defined in a test module."""
+    return {
+        name: _source(value)
+        for name, value in vars(module).items()
+        if (inspect.isfunction(value) or inspect.isclass(value))
+        and value.__module__ == module.__name__
+    }
+
+
+def _fixture_sources(item) -> list[str]:
+    sources = []
+    for name in item.fixturenames:
+        if name == "fixed_clock":
             continue
-        if any(word in source for word in CLOCK_WORDS):
+        for fixturedef in item._fixtureinfo.name2fixturedefs.get(name, ()):
+            sources.append(_source(fixturedef.func))
+    return sources
+
+
+def _reads_clock(item, helpers: dict[str, str]) -> bool:
+    """Whether the test, its fixtures or the module helpers they use
+    (followed through further helpers) mention the clock."""
+    texts = [_source(item.function), *_fixture_sources(item)]
+    if item.cls is not None:
+        texts.append(_source(item.cls))
+    followed: set[str] = set()
+    for text in texts:  # grows as helpers are found
+        for name, source in helpers.items():
+            if name not in followed and re.search(rf"\b{re.escape(name)}\b", text):
+                followed.add(name)
+                texts.append(source)
+    return any(word in text for text in texts for word in CLOCK_WORDS)
+
+
+def pytest_collection_modifyitems(config, items):
+    helpers_by_module: dict[str, dict[str, str]] = {}
+    for item in items:
+        module = item.module
+        if module.__name__ not in helpers_by_module:
+            helpers_by_module[module.__name__] = _module_helpers(module)
+        # Other processes keep the real clock; a fixed one here would only
+        # make the two disagree.
+        if "subprocess" in _source(module):
+            item.add_marker(pytest.mark.processes)
+        elif _reads_clock(item, helpers_by_module[module.__name__]):
             item.add_marker(pytest.mark.clock)
 
 
 @pytest.fixture(autouse=True)
 def fixed_clock(request):
-    """Start each test marked ``clock`` at BROADSHEET_TEST_CLOCK (an ISO 8601
-    instant), if set.
+    """Start each test at BROADSHEET_TEST_CLOCK (an ISO 8601 instant), if set.
 
     The clock keeps ticking from there; tests that freeze their own clock
-    still do. Other tests keep the real time: browser tests, since chromium
-    keeps its own clock, and tests that start other processes, which the
-    fixed clock cannot reach. Without the variable every test runs at the
-    real time, so a test that secretly depends on today's date fails on some
-    day of CI's runs.
+    still do. Two kinds keep the real time: browser tests, since chromium
+    keeps its own clock, and tests that start other processes (marked
+    ``processes``), which the fixed clock cannot reach.
     """
     instant = os.environ.get("BROADSHEET_TEST_CLOCK")
     node = request.node
-    if (
-        not instant
-        or node.get_closest_marker("clock") is None
-        or node.get_closest_marker("browser") is not None
+    if not instant or any(
+        node.get_closest_marker(name) for name in ("browser", "processes")
     ):
         yield None
         return
