@@ -4,8 +4,10 @@ Without chromium the browser tests are skipped with a message, except under
 CI (CI=true), where a missing browser is a failure.
 """
 
+import json
 import os
 import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -130,3 +132,46 @@ def reader(browser):
     page = recording_page(browser)
     yield page
     close_page(page)
+
+
+# The Nu HTML Checker (npm package vnu-jar, on Java) and axe-core (npm), both
+# installed by .ci/run into .ci/node. Without them the tests that use them
+# are skipped with a message, except under CI (CI=true), where that fails.
+NODE_MODULES = Path(__file__).resolve().parent.parent / ".ci" / "node" / "node_modules"
+VNU_JAR = os.environ.get(
+    "BROADSHEET_VNU_JAR",
+    str(NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"),
+)
+
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+
+
+def _missing(message):
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (CI=true)")
+    pytest.skip(message + "; run .ci/run to install it")
+
+
+@pytest.fixture
+def checker():
+    if not (shutil.which("java") and Path(VNU_JAR).exists()):
+        _missing(f"the Nu HTML Checker is not installed ({VNU_JAR}, java)")
+    return ["java", "-jar", VNU_JAR, "--errors-only", "--format", "json"]
+
+
+@pytest.fixture
+def axe_source() -> str:
+    if not AXE.exists():
+        _missing(f"axe-core is not installed ({AXE})")
+    return AXE.read_text(encoding="utf-8")
+
+
+def nu_errors(checker, files) -> list[str]:
+    """The Nu HTML Checker's errors for ``files``, as "file:line: message"."""
+    result = subprocess.run(
+        [*checker, *files], capture_output=True, text=True, timeout=180
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    return [
+        f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages
+    ]

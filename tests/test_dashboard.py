@@ -72,3 +72,47 @@ def test_today_lists_what_is_due_and_waiting_with_links(publication):
     plain = Client()
     plain.force_login(staff)
     assert "Nothing is scheduled in the next 48 hours" in today_panel(plain)
+
+
+def test_review_items_name_the_writer_in_a_fixed_number_of_queries(
+    publication, rf, django_user_model
+):
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Workflow
+
+    from broadsheet.newsroom.wagtail_hooks import _today
+
+    writer = django_user_model.objects.create_user(
+        "noor", "noor@example.com", first_name="Noor", last_name="Writer"
+    )
+    writer.groups.add(Group.objects.get(name="Contributor"))
+    review = Workflow.objects.get(name="Review by an editor")
+    request = rf.get("/admin/")
+    request.user = factories.make_member("ed@example.com", superuser=True)
+
+    def submit(n):
+        for number in range(n):
+            draft = factories.make_article(
+                publication["home"],
+                publication["sections"][0],
+                publication["authors"][:1],
+                title=f"Draft {number}",
+                owner=writer,
+                live=False,
+            )
+            review.start(draft, writer)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            items = _today(request, timezone.now())
+        return items, len(captured)
+
+    submit(1)
+    items, one = queries()
+    assert [i.text for i in items] == ["Draft 0, from Noor Writer"]
+    submit(3)
+    items, four = queries()
+    assert len(items) == 4
+    assert four == one

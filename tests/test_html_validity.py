@@ -5,12 +5,6 @@ The checker comes from the npm registry (package vnu-jar) and runs on Java;
 except under CI (CI=true), where that is a failure.
 """
 
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -18,32 +12,9 @@ from django.utils import timezone
 from broadsheet.comments.services import comment_post
 from broadsheet.newsletter.models import Issue, IssueArticle
 from broadsheet.testing import factories
-
-VNU_JAR = os.environ.get(
-    "BROADSHEET_VNU_JAR",
-    str(
-        Path(__file__).resolve().parent.parent
-        / ".ci"
-        / "node"
-        / "node_modules"
-        / "vnu-jar"
-        / "build"
-        / "dist"
-        / "vnu.jar"
-    ),
-)
+from tests.conftest import nu_errors
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def checker():
-    if not (shutil.which("java") and Path(VNU_JAR).exists()):
-        message = f"the Nu HTML Checker is not installed ({VNU_JAR}, java)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message + "; run .ci/run to install it")
-    return ["java", "-jar", VNU_JAR, "--errors-only", "--format", "json"]
 
 
 def test_reader_pages_are_valid_html(client, publication, settings, tmp_path, checker):
@@ -125,11 +96,4 @@ def test_reader_pages_are_valid_html(client, publication, settings, tmp_path, ch
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))
-    result = subprocess.run(
-        [*checker, *files], capture_output=True, text=True, timeout=120
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    errors = [
-        f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages
-    ]
-    assert errors == []
+    assert nu_errors(checker, files) == []

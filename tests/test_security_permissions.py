@@ -1,22 +1,25 @@
-"""Who may open and use every admin screen and action Broadsheet adds.
+"""Who may open and use every admin screen and action: the permission matrix.
+
+The roles are Broadsheet's staff groups (core.roles), a reader and nobody:
+
+- anonymous: sent to the sign-in;
+- member, a verified reader without admin access: sent away, never a 200;
+- contributor: writes and edits their own drafts and submits them for
+  review, cannot publish;
+- author: also publishes, schedules, unpublishes and deletes their own;
+- editor: also edits, publishes and deletes anyone's, moderates comments,
+  composes, tests and sends newsletters;
+- administrator: also settings, users, staff invitations and imports.
 
 The admin routes that are ours are enumerated (views from broadsheet.*,
 snippet views of our models, site settings of ours) and must match the
 classified set below exactly, so a new one fails until someone decides who
-may use it. Each is then requested by five roles, GET and POST:
-
-- anonymous: sent to the sign-in;
-- member, a verified reader without admin access: sent away, never a 200;
-- moderator: Wagtail's Moderators group (comment moderation, nothing else
-  of ours);
-- editor: Wagtail's Editors group (which sends newsletter issues), plus
-  view/change on issues, as given to whoever runs the newsletter;
-- admin: a superuser.
-
-A refused request must change nothing in any of our apps' tables. The
-actions behind one URL (send, schedule, test, skip; approve, reject, spam,
-ban, unban; CSV export) are checked one by one, with their effect for the
-roles allowed.
+may use it. Each is requested by every role, GET and POST. Then every action
+(create, edit, publish, schedule, unpublish, delete and submit pages, each
+on one's own page and on someone else's; moderate; compose, test-send, send
+and schedule issues; import; users and invitations) is tried by every role:
+allowed, it takes effect; refused, it changes nothing in any of our apps'
+tables and sends no mail.
 """
 
 from dataclasses import dataclass
@@ -25,13 +28,13 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.apps import apps
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from wagtail.contrib.settings.registry import registry as settings_registry
-from wagtail.models import Site
+from wagtail.models import Site, WorkflowState
 
 from broadsheet.accounts.models import Member
 from broadsheet.accounts.services import member_ban
@@ -43,20 +46,26 @@ from broadsheet.newsletter.models import (
     Newsletter,
     Subscriber,
 )
-from broadsheet.newsroom.models import Author
+from broadsheet.newsroom.models import ArticlePage, Author
 from broadsheet.testing import factories
+from broadsheet.testing.admin_forms import (
+    add_url,
+    article_form,
+    existing_bylines,
+    issue_form,
+)
 from tests.urlwalk import routes
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-ROLES = ("anonymous", "member", "moderator", "editor", "admin")
+ROLES = ("anonymous", "member", "contributor", "author", "editor", "administrator")
 OUR_APPS = {c.label for c in apps.get_app_configs() if c.name.startswith("broadsheet")}
 
-ANY_STAFF = frozenset({"moderator", "editor", "admin"})
-ADMIN = frozenset({"admin"})
-EDITOR = frozenset({"editor", "admin"})
-MODERATOR = frozenset({"moderator", "editor", "admin"})  # Editors moderate too
+ANY_STAFF = frozenset({"contributor", "author", "editor", "administrator"})
+PUBLISHERS = frozenset({"author", "editor", "administrator"})
+EDITOR = frozenset({"editor", "administrator"})
+ADMIN = frozenset({"administrator"})
 
 # Snippet views: the part of the URL name after "wagtailsnippets_<app>_<model>:".
 SNIPPET_VIEWS = {
@@ -71,19 +80,8 @@ SNIPPET_VIEWS = {
     "copy",
 }
 CHOOSER_VIEWS = {"choose", "choose_results", "chosen", "chosen_multiple", "create"}
-# Views an editor with view/change on issues may open.
-ISSUE_EDITOR_VIEWS = {
-    "list",
-    "list_results",
-    "edit",
-    "usage",
-    "history",
-    "history_results",
-    "choose",
-    "choose_results",
-    "chosen",
-    "chosen_multiple",
-}
+# Editors see the newsletters (to pick one for an issue), not change them.
+NEWSLETTER_EDITOR_VIEWS = {"list", "list_results"}
 
 
 @dataclass(frozen=True)
@@ -114,17 +112,18 @@ def snippet_rules(model, editor_views=frozenset(), public_chooser=False) -> dict
 
 # Every admin route of ours. Allowed roles' POSTs with effects are in ACTIONS.
 ROUTES = {
-    "comments_queue": Rule(MODERATOR, post=False),
+    "comments_queue": Rule(EDITOR, post=False),
     "newsletter_review": Rule(EDITOR, Issue, post=False),
     "newsletter_send": Rule(EDITOR, Issue, post=False),
     "newsletter_preview": Rule(EDITOR, Issue),
     # The live preview beside the issue editor: adding or changing issues.
-    "wagtailsnippets_newsletter_issue:preview_on_add": Rule(ADMIN, post=False),
+    "wagtailsnippets_newsletter_issue:preview_on_add": Rule(EDITOR, post=False),
     "wagtailsnippets_newsletter_issue:preview_on_edit": Rule(EDITOR, Issue, post=False),
     "newsletter_import": Rule(ADMIN, post=False),
-    **snippet_rules(Author, public_chooser=True),
-    **snippet_rules(Newsletter, public_chooser=True),
-    **snippet_rules(Issue, ISSUE_EDITOR_VIEWS),
+    **snippet_rules(Author, SNIPPET_VIEWS | CHOOSER_VIEWS, public_chooser=True),
+    **snippet_rules(Newsletter, NEWSLETTER_EDITOR_VIEWS, public_chooser=True),
+    **snippet_rules(Issue, SNIPPET_VIEWS | CHOOSER_VIEWS),
+    "staff_invite": Rule(ADMIN, post=False),
     **snippet_rules(Subscriber),
     "settings:core.Branding": Rule(ADMIN),
     "settings:distribution.SearchEngines": Rule(ADMIN),
@@ -209,6 +208,7 @@ def world(publication):
             "unban": comment(cy, "old", Comment.Status.REJECTED),
         },
         "newsletter": daily,
+        "publication": publication,
     }
 
 
@@ -216,18 +216,11 @@ def client_for(role: str) -> Client:
     client = Client(raise_request_exception=False)
     if role == "anonymous":
         return client
-    user = factories.make_member(f"{role}@example.com", superuser=role == "admin")
-    if role == "moderator":
-        user.groups.add(Group.objects.get(name="Moderators"))
-    elif role == "editor":
-        user.groups.add(Group.objects.get(name="Editors"))
-        user.user_permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="newsletter",
-                codename__in=["view_issue", "change_issue"],
-            )
-        )
+    user = factories.make_member(f"{role}@example.com")
+    if role in ANY_STAFF:
+        user.groups.add(Group.objects.get(name=role.title()))
     client.force_login(user)
+    client.user = user
     return client
 
 
@@ -364,7 +357,7 @@ ACTIONS = {
     ),
     **{
         f"comments {action}": (
-            MODERATOR,
+            EDITOR,
             lambda c, w, action=action: c.post(
                 "/admin/comments/",
                 {"action": action, "ids": [w["comments"][action].pk]},
@@ -382,6 +375,189 @@ ACTIONS = {
 }
 
 
+# Pages. "own" pages belong to whoever acts; the others to nobody on staff.
+# Each action acts on a page of its own, made before it runs.
+PAGE_ACTIONS = {
+    # name: (own page?, live?)
+    "edit own": (True, False),
+    "edit another's": (False, False),
+    "publish own": (True, False),
+    "publish another's": (False, False),
+    "schedule own": (True, False),
+    "schedule another's": (False, False),
+    "unpublish own": (True, True),
+    "unpublish another's": (False, True),
+    "delete own draft": (True, False),
+    "delete own live": (True, True),
+    "delete another's": (False, False),
+    "submit own": (True, False),
+}
+GO_LIVE = "2026-03-09 09:00"  # a week after NOW
+
+
+def make_pages(world, user) -> None:
+    publication = world["publication"]
+    world["pages"] = {
+        name: factories.make_article(
+            publication["home"],
+            publication["sections"][0],
+            publication["authors"][:1],
+            title=f"Page to {name}",
+            owner=user if own else None,
+            live=live,
+        )
+        for name, (own, live) in PAGE_ACTIONS.items()
+    }
+
+
+def _page(w, name):
+    return ArticlePage.objects.filter(pk=w["pages"][name].pk).first()
+
+
+def _edit(client, w, name, **extra):
+    page = w["pages"][name]
+    form = article_form(
+        w["publication"],
+        slug=page.slug,
+        title="Edited",
+        article_authors=existing_bylines(page),
+        **extra,
+    )
+    return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), form)
+
+
+def _edited(w, name) -> bool:
+    return _page(w, name).get_latest_revision_as_object().title == "Edited"
+
+
+def _live(w, name) -> bool:
+    return _page(w, name).live
+
+
+def _not_live(w, name) -> bool:
+    return not _page(w, name).live
+
+
+def _gone(w, name) -> bool:
+    return _page(w, name) is None
+
+
+def _scheduled(w, name) -> bool:
+    page = _page(w, name)
+    return (
+        not page.live
+        and page.revisions.filter(approved_go_live_at__isnull=False).exists()
+    )
+
+
+def _in_review(w, name) -> bool:
+    pk = str(w["pages"][name].pk)
+    return WorkflowState.objects.active().filter(object_id=pk).exists()
+
+
+def _publish(c, w, n):
+    return _edit(c, w, n, **{"action-publish": "action-publish"})
+
+
+def _schedule(c, w, n):
+    return _edit(c, w, n, go_live_at=GO_LIVE, **{"action-publish": "action-publish"})
+
+
+def _submit(c, w, n):
+    return _edit(c, w, n, **{"action-submit": "action-submit"})
+
+
+def _page_view(action):
+    def send(client, w, name):
+        url = reverse(f"wagtailadmin_pages:{action}", args=[w["pages"][name].pk])
+        return client.post(url)
+
+    return send
+
+
+NOBODY = frozenset()
+# name: (allowed, request(client, world, page name), effect(world, page name),
+#        roles for whom the request is a permitted draft save though the
+#        action itself is refused)
+PAGE_RULES = {
+    "edit own": (ANY_STAFF, _edit, _edited, NOBODY),
+    "edit another's": (EDITOR, _edit, _edited, NOBODY),
+    "publish own": (PUBLISHERS, _publish, _live, ANY_STAFF),
+    "publish another's": (EDITOR, _publish, _live, NOBODY),
+    "schedule own": (PUBLISHERS, _schedule, _scheduled, ANY_STAFF),
+    "schedule another's": (EDITOR, _schedule, _scheduled, NOBODY),
+    "unpublish own": (PUBLISHERS, _page_view("unpublish"), _not_live, NOBODY),
+    "unpublish another's": (EDITOR, _page_view("unpublish"), _not_live, NOBODY),
+    # Wagtail: who may only add pages may delete their own drafts only.
+    "delete own draft": (ANY_STAFF, _page_view("delete"), _gone, NOBODY),
+    "delete own live": (PUBLISHERS, _page_view("delete"), _gone, NOBODY),
+    "delete another's": (EDITOR, _page_view("delete"), _gone, NOBODY),
+    "submit own": (ANY_STAFF, _submit, _in_review, NOBODY),
+}
+assert set(PAGE_RULES) == set(PAGE_ACTIONS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_page_actions_take_effect_only_for_the_roles_allowed(role, world):
+    client = client_for(role)
+    make_pages(world, getattr(client, "user", None))
+    for name, (allowed, send, effect, saves_draft) in PAGE_RULES.items():
+        before = snapshot()
+        response = send(client, world, name)
+        if role in allowed:
+            assert_allowed(role, response, name)
+            assert effect(world, name), f"{name} by {role} did nothing"
+        else:
+            assert not effect(world, name), f"{name} by {role} took effect"
+            if role not in saves_draft:
+                assert_refused(role, response, name)
+                assert snapshot() == before, f"{name} by {role} changed data"
+
+
+INVITATION = {
+    "email": "new.writer@example.com",
+    "first_name": "New",
+    "last_name": "Writer",
+    "role": "Contributor",
+}
+
+
+def _branding_url():
+    site = Site.objects.get(is_default_site=True)
+    return reverse("wagtailsettings:edit", args=["core", "branding", site.pk])
+
+
+# Create a page, compose an issue, users and staff: the rest of the matrix.
+ACTIONS |= {
+    "page create": (
+        ANY_STAFF,
+        lambda c, w: c.post(
+            add_url(w["publication"]), article_form(w["publication"], slug="created")
+        ),
+        lambda w: ArticlePage.objects.filter(slug="created").exists(),
+    ),
+    "issue compose": (
+        EDITOR,
+        lambda c, w: c.post(
+            "/admin/snippets/newsletter/issue/add/",
+            issue_form(w["newsletter"], w["publication"]["articles"][:2]),
+        ),
+        lambda w: Issue.objects.filter(subject="Morning briefing").exists(),
+    ),
+    "users list": (ADMIN, lambda c, w: c.get("/admin/users/"), None),
+    "staff invite": (
+        ADMIN,
+        lambda c, w: c.post("/admin/staff/invite/", INVITATION),
+        lambda w: (
+            Group.objects.get(name="Contributor")
+            .user_set.filter(email=INVITATION["email"])
+            .exists()
+        ),
+    ),
+    "settings": (ADMIN, lambda c, w: c.get(_branding_url()), None),
+}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_actions_take_effect_only_for_the_roles_allowed(role, world):
     client = client_for(role)
@@ -391,9 +567,11 @@ def test_admin_actions_take_effect_only_for_the_roles_allowed(role, world):
         response = send(client, world)
         if role in allowed:
             assert_allowed(role, response, name)
-            if effect is None:  # the export
+            if name == "subscriber export":
                 body = b"".join(response.streaming_content).decode()
                 assert "one@example.com" in body, name
+            elif effect is None:  # a screen
+                assert response.status_code == 200, name
             else:
                 assert effect(world), f"{name} by {role} did nothing"
         else:

@@ -19,6 +19,7 @@ class CommentsConfig(AppConfig):
         )
         from broadsheet.comments.selectors import with_comment_counts
         from broadsheet.comments.services import remove_comments_of_deleted_account
+        from broadsheet.core import roles
 
         # Newsroom and accounts sit below comments and never import it; they
         # offer these hooks, which comments fills in.
@@ -29,3 +30,4 @@ class CommentsConfig(AppConfig):
             remove_comments_of_deleted_account,
             dispatch_uid="comments.remove_comments_of_deleted_account",
         )
+        roles.grant(roles.EDITOR, "comments.moderate_comment")

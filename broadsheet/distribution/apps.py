@@ -8,6 +8,7 @@ class DistributionConfig(AppConfig):
 
     def ready(self):
         # Imported here: apps.py loads before the app registry is ready.
+        from broadsheet.core import roles
         from broadsheet.core.images import register_page_renditions
         from broadsheet.core.media import register_public_folder
         from broadsheet.distribution import renditions
@@ -17,3 +18,4 @@ class DistributionConfig(AppConfig):
         register_public_folder(CARD_FOLDER)
         # Feed images, search engines' crops, social and embed thumbnails.
         register_page_renditions(renditions.article_images)
+        roles.grant(roles.ADMINISTRATOR, "distribution.change_searchengines")

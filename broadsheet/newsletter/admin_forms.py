@@ -3,7 +3,8 @@
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from broadsheet.core.visibility import page_is_visible
+from broadsheet.core.visibility import visible_pages
+from broadsheet.newsroom.models import ArticlePage
 
 
 class IssueForm(WagtailAdminModelForm):
@@ -19,14 +20,23 @@ class IssueForm(WagtailAdminModelForm):
         items = self.formsets.get("items")
         if not valid or items is None:
             return valid
+        chosen = [
+            (form, form.cleaned_data["article"])
+            for form in items.forms
+            if form.cleaned_data.get("article") is not None
+            and not form.cleaned_data.get("DELETE")
+        ]
+        # One query for all of them, by the one rule of what readers see.
+        visible = set(
+            visible_pages(
+                ArticlePage.objects.filter(pk__in=[a.pk for _, a in chosen])
+            ).values_list("pk", flat=True)
+        )
         seen = set()
-        for form in items.forms:
-            article = form.cleaned_data.get("article")
-            if article is None or form.cleaned_data.get("DELETE"):
-                continue
+        for form, article in chosen:
             if article.pk in seen:
                 form.add_error("article", _("This article is already in the issue."))
-            elif not page_is_visible(article):
+            elif article.pk not in visible:
                 form.add_error(
                     "article",
                     _("“%(title)s” is not published: readers could not open it.")

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+_CRUD = ("add", "change", "delete", "view")
+
 
 class NewsletterConfig(AppConfig):
     name = "broadsheet.newsletter"
@@ -9,6 +11,7 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: Django imports apps.py before the
         # app registry is ready, and these modules import models.
+        from broadsheet.core import roles
         from broadsheet.core.chrome import register_chrome_part
         from broadsheet.core.scheduler import register_scheduler_job
         from broadsheet.core.signal_handlers import register_reader_content_model
@@ -28,3 +31,21 @@ class NewsletterConfig(AppConfig):
         register_scheduler_job("newsletter.compose", compose.compose_due_issues)
         register_scheduler_job("newsletter.send_due", delivery.send_due_issues)
         register_scheduler_job("newsletter.resume_stalled", delivery.resume_stalled)
+        # Editors compose and send issues; the lists of subscribers (personal
+        # data), their imports and the newsletters themselves are for
+        # administrators.
+        roles.grant(
+            roles.EDITOR,
+            *(f"newsletter.{action}_issue" for action in _CRUD),
+            "newsletter.send_issue",
+            "newsletter.view_newsletter",
+        )
+        roles.grant(
+            roles.ADMINISTRATOR,
+            *(
+                f"newsletter.{action}_{model}"
+                for action in _CRUD
+                for model in ("newsletter", "subscriber")
+            ),
+            "newsletter.import_subscribers",
+        )

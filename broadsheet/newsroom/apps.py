@@ -9,6 +9,7 @@ class NewsroomConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: Django imports apps.py before the
         # app registry is ready, and these modules import models.
+        from broadsheet.core import roles
         from broadsheet.core.chrome import register_chrome_part
         from broadsheet.core.images import (
             register_image_shape,
@@ -39,3 +40,9 @@ class NewsroomConfig(AppConfig):
         register_page_renditions(renditions.article_images)
         # Readers' pages may frame the embed providers, once a reader asks.
         register_frame_origins(embeds.frame_origins)
+        # Editors keep the list of authors (anyone in the admin may pick
+        # bylines from it).
+        roles.grant(
+            roles.EDITOR,
+            *(f"newsroom.{a}_author" for a in ("add", "change", "delete", "view")),
+        )

@@ -25,6 +25,7 @@ from wagtail.search import index
 
 from broadsheet.core.chrome import content_version
 from broadsheet.core.page_forms import PageForm
+from broadsheet.core.page_permissions import RolePermissionsMixin
 from broadsheet.core.pagecache.keys import depends_on
 from broadsheet.core.visibility import page_is_visible
 from broadsheet.newsroom import dependencies, extensions, selectors
@@ -88,7 +89,7 @@ class Author(index.Indexed, models.Model):
         return reverse("newsroom:author", kwargs={"slug": self.slug})
 
 
-class HomePage(Page):
+class HomePage(RolePermissionsMixin, Page):
     """The front page: lead story, latest articles and a rail per section."""
 
     lead_article = models.ForeignKey(
@@ -123,7 +124,7 @@ class HomePage(Page):
         return context
 
 
-class SectionPage(Page):
+class SectionPage(RolePermissionsMixin, Page):
     """A desk such as News or Analysis, listing its articles newest first."""
 
     base_form_class = PageForm
@@ -155,7 +156,7 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-class ArticlePage(Page):
+class ArticlePage(RolePermissionsMixin, Page):
     """A news story. Lives directly under the home page, so its URL is ``/<slug>/``."""
 
     base_form_class = PageForm

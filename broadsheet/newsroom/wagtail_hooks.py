@@ -1,4 +1,6 @@
 from django.urls import reverse
+from wagtail.models import Page, Revision, WorkflowState
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -21,35 +23,52 @@ register_snippet(AuthorViewSet)
 
 def _today(request, now):
     """Articles going live in the next 48 hours, and those waiting for review."""
-    from wagtail.models import Revision, WorkflowState
-    from wagtail.permission_policies.pages import PagePermissionPolicy
-
     if not PagePermissionPolicy().user_has_permission(request.user, "publish"):
         return []
-    items = [
-        TodayItem(
-            "Scheduled to publish",
-            revision.content_object.title,
-            reverse("wagtailadmin_pages:edit", args=[revision.object_id]),
-            revision.approved_go_live_at,
-        )
-        for revision in Revision.page_revisions.filter(
+    scheduled = list(
+        Revision.page_revisions.filter(
             approved_go_live_at__gt=now, approved_go_live_at__lte=now + HORIZON
-        ).select_related("content_type")
+        ).only("object_id", "approved_go_live_at")
+    )
+    in_review = list(
+        WorkflowState.objects.active()
+        .filter(base_content_type__app_label="wagtailcore")
+        .filter(base_content_type__model="page")
+        .select_related("requested_by")
+    )
+    # Titles in one query, not one per item.
+    titles = dict(
+        Page.objects.filter(
+            pk__in=[int(item.object_id) for item in [*scheduled, *in_review]]
+        ).values_list("pk", "title")
+    )
+
+    def title(item):
+        return titles.get(int(item.object_id), "(deleted page)")
+
+    def edit_url(item):
+        return reverse("wagtailadmin_pages:edit", args=[item.object_id])
+
+    items = [
+        TodayItem("Scheduled to publish", title(r), edit_url(r), r.approved_go_live_at)
+        for r in scheduled
     ]
     items += [
         TodayItem(
             "Waiting for review",
-            str(state.content_object),
-            reverse("wagtailadmin_pages:edit", args=[state.object_id]),
+            f"{title(state)}, from {_person(state.requested_by)}",
+            edit_url(state),
             state.created_at,
         )
-        for state in WorkflowState.objects.active().filter(
-            base_content_type__app_label="wagtailcore",
-            base_content_type__model="page",
-        )
+        for state in in_review
     ]
     return items
+
+
+def _person(user) -> str:
+    if user is None:
+        return "a former member of staff"
+    return user.get_full_name() or user.email or user.get_username()
 
 
 register_today(_today)

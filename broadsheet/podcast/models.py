@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from broadsheet.core.page_forms import PageForm
+from broadsheet.core.page_permissions import RolePermissionsMixin
 from broadsheet.core.visibility import (
     published_pages,
     visible_page_ids,
@@ -68,7 +69,7 @@ def guid_for_feed(feed_url: str) -> uuid.UUID:
     return uuid.uuid5(PODCAST_GUID_NAMESPACE, bare)
 
 
-class PodcastShowPage(Page):
+class PodcastShowPage(RolePermissionsMixin, Page):
     """A show: what podcast apps list, with its episodes as child pages."""
 
     base_form_class = PageForm
@@ -199,7 +200,7 @@ class PlatformLink(Orderable):
     panels = [FieldPanel("platform"), FieldPanel("url")]
 
 
-class EpisodePage(Page):
+class EpisodePage(RolePermissionsMixin, Page):
     """An episode: audio read and measured on save, notes, transcript, chapters."""
 
     base_form_class = PageForm

@@ -101,6 +101,8 @@ def make_article(
     image=None,
     tags: tuple[str, ...] = ("chips",),
     body_paragraphs: int = 3,
+    owner=None,
+    live: bool = True,
 ) -> ArticlePage:
     number = next(_sequence)
     title = title or f"Test article number {number}"
@@ -120,12 +122,16 @@ def make_article(
         section=section,
         hero_image=image,
         hero_alt="A test picture" if image else "",
+        owner=owner,
+        live=live,
     )
     for position, author in enumerate(authors):
         article.article_authors.add(ArticleAuthor(author=author, sort_order=position))
     article.tags.add(*tags)
     home.add_child(instance=article)
-    article.save_revision().publish()
+    revision = article.save_revision(user=owner)
+    if live:
+        revision.publish()
     if published_at is not None:
         ArticlePage.objects.filter(pk=article.pk).update(
             first_published_at=published_at, last_published_at=published_at

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from broadsheet.newsletter.models import Delivery, Issue, IssueArticle, Subscriber
 from broadsheet.testing import factories
+from broadsheet.testing.admin_forms import issue_form
 
 pytestmark = pytest.mark.django_db
 
@@ -217,17 +218,20 @@ def test_import_and_its_menu_item_need_the_import_permission(daily, publication)
     assert Subscriber.objects.get().email == "x@example.com"
 
 
-def test_editors_may_send_issues_and_moderators_may_not(db):
+def test_editors_send_issues_and_only_administrators_import(db):
     from django.contrib.auth.models import Group
+
+    from broadsheet.core import roles
 
     def codenames(name):
         return set(
             Group.objects.get(name=name).permissions.values_list("codename", flat=True)
         )
 
-    assert "send_issue" in codenames("Editors")
-    assert "send_issue" not in codenames("Moderators")
-    assert "import_subscribers" not in codenames("Moderators")
+    assert "send_issue" in codenames(roles.EDITOR)
+    assert "send_issue" not in codenames(roles.AUTHOR)
+    assert "import_subscribers" not in codenames(roles.EDITOR)
+    assert "import_subscribers" in codenames(roles.ADMINISTRATOR)
 
 
 def morning_issue(daily, article) -> Issue:
@@ -301,23 +305,6 @@ def test_a_sent_issue_is_read_only_with_its_delivery_figures(
     edit = editor.get(f"/admin/snippets/newsletter/issue/edit/{issue.pk}/")
     assert edit.status_code == 302
     assert edit["Location"] == f"/admin/newsletters/issues/{issue.pk}/review/"
-
-
-def issue_form(daily, articles, **extra):
-    from wagtail.test.utils.form_data import inline_formset, nested_form_data
-
-    return nested_form_data(
-        {
-            "newsletter": daily.pk,
-            "subject": "Morning briefing",
-            "intro": "Three things today.",
-            "items": inline_formset(
-                [{"article": a.pk, "ORDER": n + 1} for n, a in enumerate(articles)]
-            ),
-            "scheduled_for": "2026-12-01 06:00",
-            **extra,
-        }
-    )
 
 
 def test_a_new_issue_starts_with_the_articles_since_the_last_one(

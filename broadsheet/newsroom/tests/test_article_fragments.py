@@ -8,7 +8,7 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import rich_text, streamfield
 
 from broadsheet.newsroom.models import ArticlePage
-from broadsheet.newsroom.tests.test_editing import add_url, article_form
+from broadsheet.testing.admin_forms import add_url, article_form, existing_bylines
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,7 @@ def test_a_preview_shows_the_draft_while_readers_keep_the_live_text(
         publication,
         title="Chip makers delay their packaging standard",
         body=streamfield([("paragraph", rich_text("<p>The vote moved to June.</p>"))]),
+        article_authors=existing_bylines(published),
     )
     assert editor_client.post(preview_url, draft).json()["is_valid"] is True
     preview = editor_client.get(preview_url).content.decode()

@@ -7,56 +7,14 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
-from wagtail.test.utils.form_data import (
-    inline_formset,
-    nested_form_data,
-    rich_text,
-    streamfield,
-)
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from broadsheet.core import scheduler
 from broadsheet.newsroom.models import ArticlePage
 from broadsheet.testing import factories
+from broadsheet.testing.admin_forms import add_url, article_form, existing_bylines
 
 pytestmark = pytest.mark.django_db
-
-
-def article_form(publication, *, slug="chip-makers-meet", **extra):
-    return nested_form_data(
-        {
-            "title": "Chip makers meet to agree a packaging standard",
-            "slug": slug,
-            "standfirst": "Five suppliers want one way to stack memory on chips.",
-            "takeaways": streamfield([("takeaway", "A draft is due in spring.")]),
-            "hero_image": "",
-            "hero_alt": "",
-            "hero_caption": "",
-            "hero_credit": "",
-            "body": streamfield(
-                [
-                    ("subheading", {"level": "h2", "text": "The meeting"}),
-                    ("paragraph", rich_text("<p>Engineers met for two days.</p>")),
-                    (
-                        "quote",
-                        {"quote": "We need one plug.", "attribution": "A. Chair"},
-                    ),
-                ]
-            ),
-            "section": publication["sections"][0].pk,
-            "article_authors": inline_formset(
-                [{"author": publication["authors"][0].pk}], min=1
-            ),
-            "tags": "chips, standards",
-            **extra,
-        }
-    )
-
-
-def add_url(publication):
-    return reverse(
-        "wagtailadmin_pages:add",
-        args=("newsroom", "articlepage", publication["home"].pk),
-    )
 
 
 def test_editor_creates_a_draft_that_readers_cannot_see(
@@ -197,7 +155,9 @@ def test_the_preview_panel_may_frame_a_new_article_and_nothing_else_may(
 def test_the_preview_panel_may_frame_an_edited_article(editor_client, publication):
     article = publication["articles"][0]
     preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=(article.pk,))
-    form = article_form(publication, slug=article.slug)
+    form = article_form(
+        publication, slug=article.slug, article_authors=existing_bylines(article)
+    )
     assert editor_client.post(preview_url, form).json()["is_valid"]
     preview = editor_client.get(f"{preview_url}?in_preview_panel=true&mode=")
     assert preview.status_code == 200
@@ -303,3 +263,27 @@ def test_the_editor_warns_before_publishing_and_never_blocks(
     )
     tidy_html = editor_client.get(f"/admin/pages/{tidy.pk}/edit/").content.decode()
     assert "Before publishing, check" not in tidy_html
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_a_stale_form_that_repeats_a_byline_gets_a_message_not_a_500(
+    editor_client, publication, live
+):
+    """A form that adds a byline without sending back the saved one (an old
+    tab, a script) would list the author twice: modelcluster keeps the row
+    the form did not mention. Saving a draft page wrote it and the database
+    refused it, a 500; a live page stored it in the revision."""
+    article = factories.make_article(
+        publication["home"],
+        publication["sections"][0],
+        publication["authors"][:1],
+        live=live,
+    )
+    form = article_form(publication, slug=article.slug)  # a new byline row only
+    response = editor_client.post(
+        reverse("wagtailadmin_pages:edit", args=[article.pk]), form
+    )
+    assert response.status_code == 200
+    assert "Each author may appear only once." in response.content.decode()
+    assert article.article_authors.count() == 1
+    assert article.revisions.count() == 1
