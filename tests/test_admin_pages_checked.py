@@ -15,7 +15,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
-from wagtail.models import Workflow
 
 from broadsheet.comments.models import Comment
 from broadsheet.core import roles
@@ -41,7 +40,7 @@ def admin_world(publication) -> dict:
     writer = factories.make_member("writer@example.com", display_name="Writer")
     writer.groups.add(Group.objects.get(name=roles.CONTRIBUTOR))
     in_review = factories.make_article(home, section, authors, live=False, owner=writer)
-    Workflow.objects.get(name="Review by an editor").start(in_review, writer)
+    factories.review_workflow().start(in_review, writer)
     # An article with problems, for the publishing checks.
     rough = factories.make_article(home, section, [], title="Rough " + "x" * 120)
     Comment.objects.create(

@@ -80,7 +80,6 @@ def test_review_items_name_the_writer_in_a_fixed_number_of_queries(
     from django.contrib.auth.models import Group
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from wagtail.models import Workflow
 
     from broadsheet.newsroom.wagtail_hooks import _today
 
@@ -88,7 +87,7 @@ def test_review_items_name_the_writer_in_a_fixed_number_of_queries(
         "noor", "noor@example.com", first_name="Noor", last_name="Writer"
     )
     writer.groups.add(Group.objects.get(name="Contributor"))
-    review = Workflow.objects.get(name="Review by an editor")
+    review = factories.review_workflow()
     request = rf.get("/admin/")
     request.user = factories.make_member("ed@example.com", superuser=True)
 

@@ -45,6 +45,7 @@ def act(client, page, action, comment=""):
 def test_a_contributors_article_is_reviewed_rejected_resubmitted_and_published(
     publication, smtp_server, django_capture_on_commit_callbacks
 ):
+    factories.review_workflow()
     writer = staff("writer@example.com", roles.CONTRIBUTOR)
     editor = staff("desk@example.com", roles.EDITOR)
     readers = Client()

@@ -396,6 +396,7 @@ GO_LIVE = "2026-03-09 09:00"  # a week after NOW
 
 
 def make_pages(world, user) -> None:
+    factories.review_workflow()  # for "submit"
     publication = world["publication"]
     world["pages"] = {
         name: factories.make_article(

@@ -5,11 +5,11 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from broadsheet.accounts import staff
 from broadsheet.core import roles
+from broadsheet.core.admin_pages import admin_page
 
 INVITE = "auth.add_user"
 
@@ -67,14 +67,11 @@ def invite(request):
             text = _("%(email)s already had an account: they are now %(role)s.")
         messages.success(request, text % data)
         return redirect("staff_invite")
-    return TemplateResponse(
+    return admin_page(
         request,
         "accounts/admin/invite.html",
-        {
-            "form": form,
-            "page_title": _("Invite staff"),
-            "header_title": _("Invite staff"),
-            "header_icon": "user",
-        },
+        {"form": form},
+        title=_("Invite staff"),
+        icon="user",
         status=400 if form.errors else 200,
     )

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from broadsheet.comments import policy, selectors, services
 from broadsheet.comments.models import Comment
+from broadsheet.core.admin_pages import admin_page
 from broadsheet.core.pagination import paginate
 
 FILTERS = {
@@ -60,7 +60,7 @@ def queue(request):
     page = paginate(request, comments.order_by("-created_at", "-pk"), per_page=50)
     for comment in page:
         comment.row_actions = row_actions(comment, viewer=request.user)
-    return TemplateResponse(
+    return admin_page(
         request,
         "comments/admin/queue.html",
         {
@@ -69,10 +69,9 @@ def queue(request):
             "show": show,
             "query": query,
             "actions": ACTIONS,
-            "header_title": _("Comments"),
-            "page_title": _("Comments"),
-            "header_icon": "comment",
         },
+        title=_("Comments"),
+        icon="comment",
     )
 
 

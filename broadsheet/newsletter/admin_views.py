@@ -6,12 +6,12 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from broadsheet.core.admin_pages import admin_page
 from broadsheet.newsletter import selectors, services
 from broadsheet.newsletter.compose import issue_articles
 from broadsheet.newsletter.delivery import queue_issue, recipients_of, send_refusal
@@ -44,7 +44,7 @@ def review_issue(request, pk: int):
         _act(request, issue, action)
         return redirect("newsletter_review", pk=issue.pk)
     sent = issue.status in SENT_STATUSES
-    return TemplateResponse(
+    return admin_page(
         request,
         "newsletter/admin/review.html",
         {
@@ -54,10 +54,10 @@ def review_issue(request, pk: int):
             "figures": selectors.delivery_figures(issue) if sent else None,
             "recipients": subscriber_count(recipients_of(issue).count()),
             "can_send": request.user.has_perm(SEND),
-            "header_title": issue.subject,
-            "page_title": _("Issue sent") if sent else _("Review issue"),
-            "header_icon": "mail",
         },
+        title=_("Issue sent") if sent else _("Review issue"),
+        header_title=issue.subject,
+        icon="mail",
     )
 
 
@@ -74,7 +74,7 @@ def confirm_send(request, pk: int):
         else:
             messages.error(request, _("The issue was not sent: it changed meanwhile."))
         return redirect("newsletter_review", pk=issue.pk)
-    return TemplateResponse(
+    return admin_page(
         request,
         "newsletter/admin/confirm_send.html",
         {
@@ -82,10 +82,10 @@ def confirm_send(request, pk: int):
             "articles": issue_articles(issue),
             "recipients": subscriber_count(recipients_of(issue).count()),
             "refusal": refusal,
-            "header_title": issue.subject,
-            "page_title": _("Send this issue?"),
-            "header_icon": "mail",
         },
+        title=_("Send this issue?"),
+        header_title=issue.subject,
+        icon="mail",
         status=400 if refusal and request.method == "POST" else 200,
     )
 
@@ -179,17 +179,16 @@ def import_subscribers(request):
             )
         except services.BadAddress as problem:
             error = str(problem)
-    return TemplateResponse(
+    return admin_page(
         request,
         "newsletter/admin/import.html",
         {
             "form": form,
             "report": report,
             "error": error,
-            "header_title": _("Import subscribers"),
-            "page_title": _("Import subscribers"),
-            "header_icon": "upload",
             "now": timezone.now(),
         },
+        title=_("Import subscribers"),
+        icon="upload",
         status=400 if error or form.errors else 200,
     )

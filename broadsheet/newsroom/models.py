@@ -18,6 +18,7 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
     PageChooserPanel,
+    TitleFieldPanel,
 )
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
@@ -227,7 +228,11 @@ class ArticlePage(RolePermissionsMixin, Page):
 
     content_panels = [
         PublishingChecksPanel(heading=_("Before publishing")),
-        *Page.content_panels,
+        TitleFieldPanel(
+            "title",
+            placeholder=_("Headline"),
+            help_text=_("Search results show about the first 110 characters."),
+        ),
         FieldPanel("standfirst"),
         FieldPanel("takeaways"),
         MultiFieldPanel(

@@ -56,6 +56,24 @@ def ensure_wagtail_roots() -> Page:
     return root
 
 
+def review_workflow():
+    """The review workflow Wagtail's migrations make (renamed by core 0005),
+    made again after a transactional test's flush: an Editor approves."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    workflow = Workflow.objects.filter(name="Review by an editor").first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name="Review by an editor")
+        task = GroupApprovalTask.objects.create(name="An editor approves")
+        task.groups.set([Group.objects.get(name="Editor")])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.get_or_create(
+        page=ensure_wagtail_roots(), defaults={"workflow": workflow}
+    )
+    return workflow
+
+
 def make_home() -> HomePage:
     root = ensure_wagtail_roots()
     home = root.add_child(instance=HomePage(title="Home", slug="front-page"))
