@@ -194,3 +194,19 @@ def test_podcast_audio_is_left_to_its_own_validators():
 
 def test_readers_may_frame_the_embed_providers():
     assert frame_origins() == sorted({p.frame_origin for p in embed_providers()})
+
+
+def test_every_top_level_path_of_ours_is_a_reserved_page_slug():
+    """A page slugged like one of our paths (say "follow") would never be
+    reached: Django's routes come before Wagtail's pages."""
+    from django.utils.text import slugify
+
+    from broadsheet.newsroom.models import RESERVED_SLUGS
+    from tests.urlwalk import routes
+
+    firsts = {route.path.lstrip("/").split("/")[0] for route in routes()}
+    # Only what a page could be slugged as: "<slug>.md" twins, "sitemap-x.xml"
+    # and Wagtail's "_util" are not slugs.
+    could_be_slugs = {f for f in firsts if f and slugify(f) == f and "_" not in f}
+    assert could_be_slugs - RESERVED_SLUGS == set()
+    assert "follow" in could_be_slugs  # the walk sees our routes

@@ -9,6 +9,8 @@ FORMATS = {"rss": "xml", "atom": "atom", "json": "json"}
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("follow/", views.follow, name="follow"),
+    path("follow/<str:kind>/<slug:slug>/", views.follow, name="follow_subject"),
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", views.sitemap, name="sitemap"),
     path("cards/<id:pk>.png", views.social_card, name="social_card"),

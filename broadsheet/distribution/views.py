@@ -12,11 +12,13 @@ from broadsheet.core.chrome import site_base, site_chrome
 from broadsheet.core.pagecache.keys import depends_on, page_key
 from broadsheet.core.visibility import visible_pages
 from broadsheet.distribution import cards, feeds, markdown, share
+from broadsheet.distribution import follow as following
 from broadsheet.distribution.models import SearchEngines
 from broadsheet.distribution.renditions import OEMBED_THUMBNAIL_FILTER
 from broadsheet.distribution.sitemaps import SITEMAPS
 from broadsheet.distribution.sources import feed_source
 from broadsheet.newsroom import selectors
+from broadsheet.newsroom.extensions import follow_channels
 from broadsheet.newsroom.models import ArticlePage
 
 
@@ -30,6 +32,41 @@ def feed(request, format_name: str, kind: str = "site", slug: str = ""):
     language = settings.LANGUAGE_CODE.split("-")[0]
     return feeds.RENDERERS[format_name](
         source, entries, base, base + source.feed_path(format_name), language
+    )
+
+
+def follow(request, kind: str = "site", slug: str = ""):
+    """Every way to follow: a subject's feeds first (section, tag, author),
+    then the whole site's, then what other apps offer (newsletters, podcasts)."""
+    chrome = site_chrome(request)
+    base = site_base(request)
+    site_source = feed_source("site", site_name=chrome["site_name"], tagline="")
+    subject, title, channels = None, "", []
+    if kind == "site" and slug:
+        raise Http404("No such subject.")
+    if kind != "site":
+        subject = feed_source(kind, slug, site_name=chrome["site_name"], tagline="")
+        title = subject.title.removesuffix(f" · {chrome['site_name']}")
+        channels.append(
+            following.feed_channel(subject, base, f"{title} only", explain=True)
+        )
+    channels.append(
+        following.feed_channel(
+            site_source,
+            base,
+            f"Everything from {chrome['site_name']}",
+            explain=subject is None,
+        )
+    )
+    channels += follow_channels(request)
+    return render(
+        request,
+        "distribution/follow.html",
+        {
+            "subject": subject,
+            "title": title,
+            "channels": following.numbered(channels),
+        },
     )
 
 

@@ -16,6 +16,8 @@ class NewsletterConfig(AppConfig):
         from broadsheet.core.scheduler import register_scheduler_job
         from broadsheet.core.signal_handlers import register_reader_content_model
         from broadsheet.newsletter import chrome, compose, delivery, mail
+        from broadsheet.newsletter.follow import newsletter_channels
+        from broadsheet.newsroom.extensions import register_follow_channels
 
         # Signup boxes (in the cached chrome) and the archive of sent issues
         # are on shared pages.
@@ -25,6 +27,7 @@ class NewsletterConfig(AppConfig):
         register_reader_content_model(self.get_model("Newsletter"))
         register_reader_content_model(self.get_model("Issue"))
         register_chrome_part("newsletters", chrome.newsletters_on_offer)
+        register_follow_channels(newsletter_channels)
         # Compose upcoming issues, queue those that are due, and restart
         # sending that a crashed or restarted worker left unfinished. Each is
         # idempotent; they run in this order after scheduled publishing.

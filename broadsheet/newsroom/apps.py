@@ -34,6 +34,7 @@ class NewsroomConfig(AppConfig):
         register_chrome_part("sections", chrome.sections)
         register_chrome_part("latest_url", chrome.latest_url)
         register_chrome_part("authors_url", chrome.authors_url)
+        register_chrome_part("topics_url", chrome.topics_url)
         # The image crops templates name, made ahead of readers on publishing.
         for name, (widths, ratio) in renditions.IMAGE_SHAPES.items():
             register_image_shape(name, widths, ratio)

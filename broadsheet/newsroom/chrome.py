@@ -17,5 +17,9 @@ def latest_url(site) -> str:
     return reverse("newsroom:latest")
 
 
+def topics_url(site) -> str:
+    return reverse("newsroom:topics")
+
+
 def authors_url(site) -> str:
     return reverse("newsroom:author_index")

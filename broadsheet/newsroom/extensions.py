@@ -7,6 +7,7 @@ counts this way). Functions run in the order they were registered.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
@@ -15,6 +16,38 @@ CardAnnotation = Callable[[QuerySet], QuerySet]
 
 _article_context: list[ArticleContext] = []
 _card_annotations: list[CardAnnotation] = []
+
+
+@dataclass(frozen=True)
+class FollowChannel:
+    """One way to follow the publication, for the Follow page.
+
+    ``links`` are (label, address) pairs to open; ``addresses`` are
+    (label, absolute address) pairs to paste into an app, shown with a copy
+    button.
+    """
+
+    heading: str
+    text: str
+    links: list[tuple[str, str]] = field(default_factory=list)
+    addresses: list[tuple[str, str]] = field(default_factory=list)
+
+
+FollowChannels = Callable[..., list[FollowChannel]]  # (request) -> channels
+_follow_channels: list[FollowChannels] = []
+
+
+def register_follow_channels(build: FollowChannels) -> FollowChannels:
+    """Have ``build(request)`` add ways to follow (newsletters, podcasts) to
+    the Follow page, after the article feeds. It runs for anonymous readers:
+    public things only, in a fixed number of queries."""
+    if build not in _follow_channels:
+        _follow_channels.append(build)
+    return build
+
+
+def follow_channels(request) -> list[FollowChannel]:
+    return [channel for build in _follow_channels for channel in build(request)]
 
 
 def register_article_context(add: ArticleContext) -> ArticleContext:

@@ -39,7 +39,7 @@ RESERVED_SLUGS = frozenset(
     "admin django-admin static media tags authors latest search feeds feed "
     "sitemap sitemap.xml robots.txt accounts api offline saved privacy icons "
     "sw.js manifest.webmanifest documents csrf feed.xml feed.atom feed.json llms.txt "
-    "oembed cards share members comments newsletters podcast".split()
+    "oembed cards share members comments newsletters podcast follow".split()
 )
 WORDS_PER_MINUTE = 230
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 
 from broadsheet.core.pagecache.keys import ARTICLES, depends_on, depends_on_pages
@@ -41,6 +41,7 @@ HOME_LATEST_COUNT = 9
 SECTION_RAIL_COUNT = 4
 RAIL_CANDIDATES_PER_SECTION = 60
 RELATED_COUNT = 3
+RELATED_TOPICS_COUNT = 8
 FRONT_PAGE_CHOICE_SECONDS = 24 * 60 * 60
 
 
@@ -214,6 +215,39 @@ def section_articles(section) -> QuerySet:
 def tag_articles(tag) -> QuerySet:
     depends_on(dependencies.tag_list(tag.pk))
     return listed_articles().filter(tags=tag)
+
+
+def topics() -> list[dict]:
+    """Every tag on an article readers may see, with how many, by name."""
+    depends_on(ARTICLES)
+    return list(_tag_counts(listed_articles()).order_by("name"))
+
+
+def related_topics(tag, version: datetime) -> list[dict]:
+    """The tags most often found on the same articles as ``tag``.
+
+    Kept per content version, like the chrome: the tag page's ceiling stays
+    at its listing's queries.
+    """
+    articles = tag_articles(tag)  # records the dependency, cached or not
+    key = f"broadsheet:related-topics:{tag.pk}:{version.isoformat()}"
+    cache = caches["local"]
+    topics = cache.get(key)
+    if topics is None:
+        rows = _tag_counts(articles).exclude(tag=tag).order_by("-count", "name")
+        topics = list(rows[:RELATED_TOPICS_COUNT])
+        cache.set(key, topics, 24 * 60 * 60)
+    return topics
+
+
+def _tag_counts(articles: QuerySet) -> QuerySet:
+    """Name, slug and number of articles of each tag on ``articles``: one query."""
+    return (
+        _model("ArticlePageTag")
+        .objects.filter(content_object__in=articles.order_by().values("pk"))
+        .values(name=F("tag__name"), slug=F("tag__slug"))
+        .annotate(count=Count("pk"))
+    )
 
 
 def author_articles(author) -> QuerySet:

@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
+from broadsheet.core.chrome import content_version
 from broadsheet.newsroom import selectors
 from broadsheet.newsroom.models import Author
 
@@ -15,7 +16,16 @@ def latest(request):
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = selectors.paginate_cards(request, selectors.tag_articles(tag))
-    return render(request, "newsroom/tag.html", {"tag": tag, "articles": articles})
+    context = {
+        "tag": tag,
+        "articles": articles,
+        "related_topics": selectors.related_topics(tag, content_version(request)),
+    }
+    return render(request, "newsroom/tag.html", context)
+
+
+def topic_index(request):
+    return render(request, "newsroom/topics.html", {"topics": selectors.topics()})
 
 
 def author(request, slug):

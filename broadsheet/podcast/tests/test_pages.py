@@ -21,7 +21,7 @@ def test_episode_page_has_player_chapters_transcript_and_platforms(client, show)
     assert not response.cookies
     html = response.content.decode()
     assert f'src="{episode.audio_path()}"' in html
-    assert "data-player-rate" in html and "data-copy-feed" in html
+    assert "data-player-rate" in html and "data-copy-address" in html
     assert 'data-seek="2.0"' in html and "The news" in html
     assert "Welcome to the test show." in html
     assert 'href="https://podcasts.apple.com/podcast/id123"' in html

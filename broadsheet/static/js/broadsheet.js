@@ -15,7 +15,7 @@ import * as csrf from "./csrf.js";
 import * as share from "./share.js";
 import * as comments from "./comments.js";
 import * as player from "./player.js";
-import * as copyFeed from "./copy-feed.js";
+import * as copyAddress from "./copy-address.js";
 import * as forget from "./forget.js";
 import * as choices from "./choices.js";
 
@@ -50,6 +50,6 @@ each(".share", share.start);
 each("[data-comment-form]", comments.start);
 each("[data-mastodon-share]", share.startMastodon);
 each("[data-player]", player.start);
-each("[data-copy-feed]", copyFeed.start);
+each("[data-copy-address]", copyAddress.start);
 first("[data-forget]", forget.start);
 first("[data-privacy-choices]", choices.start);
