@@ -20,6 +20,7 @@ from broadsheet.newsletter import compose, delivery
 from broadsheet.newsletter.models import Issue, Newsletter
 from broadsheet.newsroom.embeds import embed_providers
 from broadsheet.newsroom.models import Author
+from broadsheet.podcast.models import PodcastPromo
 
 PACKAGE = Path(__file__).resolve().parent.parent / "broadsheet"
 
@@ -159,7 +160,7 @@ def test_the_scheduler_runs_core_jobs_then_the_newsletter_jobs_in_order():
 
 
 def test_apps_register_the_models_whose_changes_readers_see():
-    assert {Author, Newsletter, Issue} <= set(reader_content_models())
+    assert {Author, Newsletter, Issue, PodcastPromo} <= set(reader_content_models())
 
 
 @pytest.mark.django_db
@@ -175,6 +176,7 @@ def test_the_chrome_keys_come_in_their_historical_order():
         "sections",
         "latest_url",
         "authors_url",
+        "topics_url",
         "newsletters",
     ]
 

@@ -127,6 +127,7 @@ ROUTES = {
     **snippet_rules(Subscriber),
     "settings:core.Branding": Rule(ADMIN),
     "settings:distribution.SearchEngines": Rule(ADMIN),
+    "settings:podcast.PodcastPromo": Rule(ADMIN),
 }
 # Ours, under /admin/, but not a screen: the sign-in redirect (checked in
 # tests/test_security_sign_in.py).

@@ -15,6 +15,7 @@ ArticleContext = Callable[..., None]  # (page, request, context) -> None
 CardAnnotation = Callable[[QuerySet], QuerySet]
 
 _article_context: list[ArticleContext] = []
+_front_page_context: list[ArticleContext] = []
 _card_annotations: list[CardAnnotation] = []
 
 
@@ -62,6 +63,14 @@ def register_article_context(add: ArticleContext) -> ArticleContext:
     return add
 
 
+def register_front_page_context(add: ArticleContext) -> ArticleContext:
+    """Have ``add(page, request, context)`` fill in the home page's context;
+    the same rules as for articles."""
+    if add not in _front_page_context:
+        _front_page_context.append(add)
+    return add
+
+
 def register_card_annotation(annotate: CardAnnotation) -> CardAnnotation:
     """Have ``annotate(queryset)`` add to every card query (``article_cards()``).
 
@@ -75,6 +84,11 @@ def register_card_annotation(annotate: CardAnnotation) -> CardAnnotation:
 
 def extend_article_context(page, request, context: dict) -> None:
     for add in _article_context:
+        add(page, request, context)
+
+
+def extend_front_page_context(page, request, context: dict) -> None:
+    for add in _front_page_context:
         add(page, request, context)
 
 

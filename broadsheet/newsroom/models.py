@@ -122,6 +122,7 @@ class HomePage(RolePermissionsMixin, Page):
                 lead=self.lead_article_id, version=content_version(request)
             )
         )
+        extensions.extend_front_page_context(self, request, context)
         return context
 
 

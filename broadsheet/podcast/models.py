@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
@@ -188,6 +189,28 @@ class PodcastShowPage(RolePermissionsMixin, Page):
         context["episodes"] = list(self.episodes(on_show_page=True))
         context["platforms"] = list(self.platform_links.all())
         return context
+
+
+@register_setting(icon="microphone")
+class PodcastPromo(BaseSiteSetting):
+    """The podcast's box on article pages and the home page."""
+
+    show = models.ForeignKey(
+        "podcast.PodcastShowPage",
+        verbose_name=_("show"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Leave empty for the newest show."),
+    )
+    on_articles = models.BooleanField(_("after every article"), default=True)
+    on_home = models.BooleanField(_("on the home page"), default=True)
+
+    panels = [FieldPanel("show"), FieldPanel("on_articles"), FieldPanel("on_home")]
+
+    class Meta:
+        verbose_name = _("podcast promotion")
 
 
 class PlatformLink(Orderable):

@@ -18,6 +18,7 @@ from wagtail.models import Collection, Locale, Page, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from broadsheet.accounts.services import member_create
+from broadsheet.core import roles
 from broadsheet.core.models import Branding
 from broadsheet.newsletter.models import Newsletter, Subscriber, Subscription
 from broadsheet.newsroom.models import (
@@ -53,6 +54,8 @@ def ensure_wagtail_roots() -> Page:
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root"))
+        # The roles' page permissions hang on the root: grant them again.
+        roles.sync_roles()
     return root
 
 
