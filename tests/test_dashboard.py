@@ -3,12 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from broadsheet.comments.models import Comment
 from broadsheet.newsletter.models import Issue, IssueArticle, Subscriber
+from broadsheet.newsroom.wagtail_hooks import _today
 from broadsheet.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -77,12 +80,6 @@ def test_today_lists_what_is_due_and_waiting_with_links(publication):
 def test_review_items_name_the_writer_in_a_fixed_number_of_queries(
     publication, rf, django_user_model
 ):
-    from django.contrib.auth.models import Group
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from broadsheet.newsroom.wagtail_hooks import _today
-
     writer = django_user_model.objects.create_user(
         "noor", "noor@example.com", first_name="Noor", last_name="Writer"
     )

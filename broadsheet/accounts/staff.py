@@ -61,10 +61,14 @@ def invite_staff(
         user.set_unusable_password()
         user.save()
         new_account = True
+    # Verified either way; primary only if the account has no primary yet
+    # (a reader invited at a second address keeps their main one).
+    has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
     EmailAddress.objects.update_or_create(
         user=user,
         email__iexact=email,
-        defaults={"email": email, "verified": True, "primary": True},
+        defaults={"email": email, "verified": True},
+        create_defaults={"email": email, "verified": True, "primary": not has_primary},
     )
     set_role(user, role)
     _send_invitation(user, role, invited_by, new_account)

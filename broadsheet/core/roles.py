@@ -15,8 +15,17 @@ it creates the groups and adds what they lack, and never takes away what an
 administrator has added since.
 """
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, transaction
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+)
 
 CONTRIBUTOR, AUTHOR, EDITOR, ADMINISTRATOR = ROLES = (
     "Contributor",
@@ -103,8 +112,6 @@ grant(
 
 
 def _permission_objects(codes: set[str], using: str):
-    from django.contrib.auth.models import Permission
-
     by_code = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.using(using).select_related("content_type")
@@ -117,14 +124,6 @@ def _permission_objects(codes: set[str], using: str):
 
 def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:
     """Create the role groups and add the permissions they lack."""
-    from django.contrib.auth.models import Group, Permission
-    from wagtail.models import (
-        Collection,
-        GroupCollectionPermission,
-        GroupPagePermission,
-        Page,
-    )
-
     every_code = set().union(*_granted.values())
     permissions = _permission_objects(every_code, using)
     root_page = Page.objects.using(using).filter(depth=1).first()
@@ -157,9 +156,6 @@ def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:
 def sync_roles_after_migrate(sender, app_config=None, using=DEFAULT_DB_ALIAS, **kwargs):
     """post_migrate receiver: Django makes the permissions of each app as
     its own signal comes, so make all of them first, then the roles."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-
     for config in apps.get_app_configs():
         create_permissions(config, verbosity=0, using=using)
     sync_roles(using)

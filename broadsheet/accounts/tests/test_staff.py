@@ -155,3 +155,21 @@ def test_a_superuser_is_not_demoted_by_an_invitation(
     )
     assert response.status_code == 400
     assert "is a superuser" in response.content.decode()
+
+
+def test_a_reader_invited_at_a_second_address_keeps_one_primary_address(
+    client, administrator, django_capture_on_commit_callbacks
+):
+    reader = factories.make_member("home@example.com", display_name="Reader")
+    EmailAddress.objects.create(
+        user=reader, email="work@example.com", primary=False, verified=False
+    )
+    response = invite(
+        client, django_capture_on_commit_callbacks, email="work@example.com"
+    )
+    assert response.status_code == 302
+    addresses = {a.email: a for a in EmailAddress.objects.filter(user=reader)}
+    assert addresses["home@example.com"].primary
+    assert not addresses["work@example.com"].primary
+    assert addresses["work@example.com"].verified
+    assert roles.role_of(reader) == roles.CONTRIBUTOR
