@@ -49,6 +49,7 @@ FEED_PATH = "/feed.xml"  # distribution/urls.py: site_rss
 MODES = ("nginx", "off", "on")
 MODE_NAMES = {"nginx": "nginx (static copy)", "off": "cache off", "on": "cache on"}
 NEWSLETTER_MARKER = "<!-- newsletter benchmark -->"
+SEARCH_MARKER = "<!-- search benchmark -->"
 CHROME_FLAGS = (
     "--headless --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --disable-sync --no-first-run"
@@ -1145,9 +1146,11 @@ def write_report(path: Path, r: dict) -> None:
         ]
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    # bench/newsletter.py owns the part of the page from its marker on.
+    # bench/search.py and bench/newsletter.py own the part of the page from
+    # the first of their markers on.
     old = path.read_text() if path.exists() else ""
-    kept = old[old.index(NEWSLETTER_MARKER) :] if NEWSLETTER_MARKER in old else ""
+    starts = [old.index(m) for m in (SEARCH_MARKER, NEWSLETTER_MARKER) if m in old]
+    kept = old[min(starts) :] if starts else ""
     path.write_text("\n".join(lines) + ("\n" + kept if kept else ""))
 
 

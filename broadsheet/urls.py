@@ -15,6 +15,7 @@ from broadsheet.newsroom import urls as newsroom_urls
 from broadsheet.podcast import urls as podcast_urls
 from broadsheet.privacy import urls as privacy_urls
 from broadsheet.pwa import urls as pwa_urls
+from broadsheet.search import urls as search_urls
 
 urlpatterns = [
     # Staff sign in where members do, so two-factor authentication applies.
@@ -37,6 +38,7 @@ urlpatterns += [
     path("", include(podcast_urls)),
     path("", include(pwa_urls)),
     path("", include(privacy_urls)),
+    path("", include(search_urls)),
     # Wagtail's page tree last: it answers every other path.
     path("", include(wagtail_urls)),
 ]

@@ -178,6 +178,7 @@ def test_the_chrome_keys_come_in_their_historical_order():
         "authors_url",
         "topics_url",
         "newsletters",
+        "search",
     ]
 
 

@@ -4,6 +4,7 @@ These run the real command in a subprocess against a throw-away data folder,
 exactly as `make demo` does.
 """
 
+import json
 import re
 import subprocess
 import sys
@@ -259,3 +260,48 @@ def test_mail_links_point_at_the_port_the_demo_serves_on(demo_server):
     )
     assert "Hello from The Broadsheet Wire!" in account_mail
     assert " from !" not in account_mail and "using !" not in account_mail
+
+
+# The editor's process publishes, unpublishes and restricts an article, and
+# after each change itself polls the demo server's search until the results
+# agree: the delay measured runs from the change to the first answer that
+# shows it, through the server's task worker (which indexes) and page cache.
+SEARCH_FOLLOWS = (
+    "import json, re, time, urllib.request\n"
+    "from wagtail.models import PageViewRestriction\n"
+    "from broadsheet.newsroom.models import Author, HomePage, SectionPage\n"
+    "from broadsheet.testing import factories\n"
+    "def found():\n"
+    "    url = {base!r} + '/search/?q=axolotl'\n"
+    "    page = urllib.request.urlopen(url, timeout=10).read().decode()\n"
+    "    return int(re.search(r'(\\d+) results? for', page)[1])\n"
+    "def settle(expected):\n"
+    "    changed = time.monotonic()\n"
+    "    while time.monotonic() - changed < 20:\n"
+    "        if found() == expected:\n"
+    "            return round(time.monotonic() - changed, 2)\n"
+    "        time.sleep(0.1)\n"
+    "    return None\n"
+    "assert found() == 0\n"
+    "article = factories.make_article(HomePage.objects.get(),\n"
+    "    SectionPage.objects.order_by('pk').first(), [Author.objects.first()],\n"
+    "    title='Axolotl genomes help labs model tissue repair')\n"
+    "seconds = {{'published': settle(1)}}\n"
+    "article.unpublish()\n"
+    "seconds['unpublished'] = settle(0)\n"
+    "article.save_revision().publish()\n"
+    "seconds['republished'] = settle(1)\n"
+    "PageViewRestriction.objects.create(page=article,\n"
+    "    restriction_type='password', password='x')\n"
+    "seconds['restricted'] = settle(0)\n"
+    "print('SECONDS=' + json.dumps(seconds))"
+)
+
+
+def test_search_follows_publishing_within_seconds(demo_server):
+    base, env = demo_server["base"], demo_server["env"]
+    done = shell(SEARCH_FOLLOWS.format(base=base), env=env)
+    assert done.returncode == 0, done.stderr
+    seconds = json.loads(done.stdout.split("SECONDS=", 1)[1])
+    assert None not in seconds.values(), seconds
+    assert max(seconds.values()) < 5, seconds

@@ -6,6 +6,7 @@ except under CI (CI=true), where that is a failure.
 """
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -48,6 +49,7 @@ def test_reader_pages_are_valid_html(client, publication, settings, tmp_path, ch
     )
     show = factories.make_show(publication["home"])
     episode = factories.make_episode(show, number=1, transcript=True, chapters=True)
+    call_command("update_index", verbosity=0)  # for the search pages
     pages = {
         "podcast-show": show.url,
         "podcast-episode": episode.url,
@@ -78,6 +80,11 @@ def test_reader_pages_are_valid_html(client, publication, settings, tmp_path, ch
         "unsubscribe": f"/newsletters/unsubscribe/{subscriber.token}/?n=daily",
         "archive": "/newsletters/daily/",
         "issue": sent.get_absolute_url(),
+        "search": "/search/",
+        "search-results": "/search/?q=test+article+-nothing&tag=chips",
+        "search-newest": "/search/?q=%22test+article%22&sort=newest&period=week",
+        "search-none": "/search/?q=zzzz",
+        "search-refused": "/search/?q=" + "x" * 300,
     }
     member_pages = {
         "member-article": article.url,

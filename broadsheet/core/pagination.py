@@ -1,6 +1,22 @@
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
+
+
+def page_number(request) -> int:
+    """Return ``?page=`` as a number of at least 1, or raise 404."""
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise Http404(_("There is no such page in this listing."))
+    return int(raw)
+
+
+def page_of(items: list, number: int, total: int, per_page: int) -> Page:
+    """A page of a listing fetched elsewhere: ``items`` of ``total``, or 404."""
+    paginator = Paginator(range(total), per_page, allow_empty_first_page=True)
+    if number > paginator.num_pages:
+        raise Http404(_("There is no such page in this listing."))
+    return Page(items, number, paginator)
 
 
 def paginate(request, queryset, per_page: int):
@@ -9,11 +25,8 @@ def paginate(request, queryset, per_page: int):
     Anything that is not a page number that exists (``abc``, ``-1``, ``0``,
     ``10**100``) is a 404: there is no such listing page.
     """
-    raw = request.GET.get("page", "1")
-    if not raw.isdigit() or len(raw) > 9:
-        raise Http404(_("There is no such page in this listing."))
+    number = page_number(request)
     paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
-    number = int(raw)
-    if number < 1 or number > paginator.num_pages:
+    if number > paginator.num_pages:
         raise Http404(_("There is no such page in this listing."))
     return paginator.page(number)

@@ -98,7 +98,8 @@ def purge_keys_for(instance) -> frozenset[str]:
     return frozenset({EVERYTHING} if keys is None else keys(instance))
 
 
-def _draft_only(update_fields) -> bool:
+def draft_only_save(update_fields) -> bool:
+    """Whether a save writes only Wagtail's draft bookkeeping (not what readers see)."""
     return update_fields is not None and frozenset(update_fields) <= _DRAFT_FIELDS
 
 
@@ -110,7 +111,7 @@ def _remember_previous_keys(sender, instance, update_fields=None, **kwargs):
     # What the stored row depends on, before the save replaces it.
     if instance.pk is None or not isinstance(instance, _reader_content_types):
         return
-    if _draft_only(update_fields) or not _declares_keys(instance):
+    if draft_only_save(update_fields) or not _declares_keys(instance):
         return
     previous = type(instance)._default_manager.filter(pk=instance.pk).first()
     if previous is not None:
@@ -127,7 +128,7 @@ def _on_change(sender, instance, update_fields=None, **kwargs):
     if not isinstance(instance, _reader_content_types):
         return
     mark_content_changed()
-    if _draft_only(update_fields):
+    if draft_only_save(update_fields):
         return
     keys = set(getattr(instance, "_pagecache_previous_keys", ()))
     if kwargs.get("signal") is post_save:

@@ -39,6 +39,7 @@ from broadsheet.newsroom.models import (
     HomePage,
     SectionPage,
 )
+from broadsheet.search import indexing as search_indexing
 
 CONTENT_FILE = Path(__file__).parent / "content" / "articles.toml"
 COMMUNITY_FILE = Path(__file__).parent / "content" / "community.toml"
@@ -71,7 +72,7 @@ def indexing_paused():
     for model in models:
         post_save.disconnect(post_save_signal_handler, sender=model)
     try:
-        with disable_reference_index_auto_update():
+        with disable_reference_index_auto_update(), search_indexing.paused():
             yield
     finally:
         for model in models:

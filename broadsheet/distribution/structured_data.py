@@ -25,7 +25,7 @@ def organization(base: str, chrome: dict) -> dict:
 
 
 def website(base: str, chrome: dict) -> dict:
-    return {
+    data = {
         "@type": "WebSite",
         "@id": f"{base}/#website",
         "url": f"{base}/",
@@ -33,6 +33,17 @@ def website(base: str, chrome: dict) -> dict:
         "description": chrome["tagline"],
         "publisher": {"@id": f"{base}/#publisher"},
     }
+    search = chrome.get("search")
+    if search:
+        data["potentialAction"] = {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": f"{base}{search['url']}?q={{search_term_string}}",
+            },
+            "query-input": "required name=search_term_string",
+        }
+    return data
 
 
 def hero_images(article, base: str) -> list[str]:

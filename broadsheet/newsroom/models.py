@@ -1,6 +1,7 @@
 """Page types and snippets of the newsroom: home, sections, articles, authors."""
 
 import math
+from html import unescape
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -28,6 +29,7 @@ from broadsheet.core.chrome import content_version
 from broadsheet.core.page_forms import PageForm
 from broadsheet.core.page_permissions import RolePermissionsMixin
 from broadsheet.core.pagecache.keys import depends_on
+from broadsheet.core.search_text import FoldedAutocompleteField, FoldedSearchField
 from broadsheet.core.visibility import page_is_visible
 from broadsheet.newsroom import dependencies, extensions, selectors
 from broadsheet.newsroom.blocks import ArticleBodyBlock, TakeawayBlock
@@ -39,7 +41,8 @@ RESERVED_SLUGS = frozenset(
     "admin django-admin static media tags authors latest search feeds feed "
     "sitemap sitemap.xml robots.txt accounts api offline saved privacy icons "
     "sw.js manifest.webmanifest documents csrf feed.xml feed.atom feed.json llms.txt "
-    "oembed cards share members comments newsletters podcast follow".split()
+    "oembed cards share members comments newsletters podcast follow "
+    "opensearch.xml".split()
 )
 WORDS_PER_MINUTE = 230
 
@@ -257,9 +260,18 @@ class ArticlePage(RolePermissionsMixin, Page):
     ]
     promote_panels = Page.promote_panels + [FieldPanel("social_image")]
     settings_panels = Page.settings_panels + [FieldPanel("comments_open")]
+    # Readers' search ranks the headline and takeaways (indexed together as
+    # "title") above the standfirst, then the section, tags and bylines, then
+    # the body; all folded (case and accents). The search app indexes an
+    # article from the worker once its publishing commits, with its authors
+    # and tags saved, so Wagtail's own save-time indexing is off.
+    search_auto_update = False
     search_fields = Page.search_fields + [
-        index.SearchField("standfirst"),
-        index.SearchField("body"),
+        FoldedSearchField("title", value="headline_text", boost=10),
+        FoldedAutocompleteField("title"),
+        FoldedSearchField("standfirst", boost=4),
+        FoldedSearchField("labels_text", boost=2),
+        FoldedSearchField("body", value="body_text"),
         index.FilterField("section"),
     ]
     parent_page_types = ["newsroom.HomePage"]
@@ -287,6 +299,33 @@ class ArticlePage(RolePermissionsMixin, Page):
     @property
     def authors(self):
         return [link.author for link in self.article_authors.all()]
+
+    @classmethod
+    def get_indexed_objects(cls):
+        # What the search fields read, fetched with the rows.
+        return (
+            super()
+            .get_indexed_objects()
+            .select_related("section")
+            .prefetch_related("tags", "article_authors__author")
+        )
+
+    def headline_text(self) -> str:
+        """The headline and the key takeaways, as plain text."""
+        takeaways = (item.get("value") or "" for item in self.takeaways.raw_data)
+        return "\n".join([self.title, *takeaways])
+
+    def labels_text(self) -> str:
+        """The section, tags and bylines, as plain text."""
+        section = self.section.title if self.section_id else ""
+        tags = [tag.name for tag in self.tags.all()]
+        return "\n".join([section, *tags, *(a.name for a in self.authors)])
+
+    def body_text(self) -> str:
+        """The body's words: paragraphs, subheadings and quotes, one per line."""
+        # From the stored JSON: no block is built (an image block would
+        # fetch its image), which keeps indexing an archive fast.
+        return "\n".join(filter(None, map(_block_text, self.body.raw_data)))
 
     @property
     def hero_alt_text(self) -> str:
@@ -349,22 +388,23 @@ def prefers_markdown(accept: str) -> bool:
     return markdown > 0 and markdown > html
 
 
+def _block_text(block: dict) -> str:
+    """The words of one body block, from its stored form."""
+    kind, value = block.get("type"), block.get("value")
+    if kind == "paragraph":
+        return unescape(strip_tags(value or ""))
+    if kind == "quote":
+        return (value or {}).get("quote", "")
+    if kind == "pull_quote":
+        return value or ""
+    if kind == "subheading":
+        return (value or {}).get("text", "")
+    return ""
+
+
 def reading_minutes(article: ArticlePage) -> int:
     """Estimate minutes to read the standfirst and body at an adult reading pace."""
-    words = len(article.standfirst.split())
-    for block in article.body:
-        value = block.value
-        if block.block_type == "paragraph":
-            text = strip_tags(value.source)
-        elif block.block_type == "quote":
-            text = value["quote"]
-        elif block.block_type in ("pull_quote",):
-            text = value
-        elif block.block_type == "subheading":
-            text = value["text"]
-        else:
-            text = ""
-        words += len(text.split())
+    words = len(article.standfirst.split()) + len(article.body_text().split())
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 

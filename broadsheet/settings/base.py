@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "broadsheet.comments",
     "broadsheet.newsletter",
     "broadsheet.podcast",
+    # Before wagtail.search: its update_index (with progress) replaces Wagtail's.
+    "broadsheet.search",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -290,6 +292,9 @@ ACCOUNT_RATE_LIMITS = {
     ),
     "report": "10/h/user",
     "newsletter": "5/m/ip,30/h/ip",
+    # Results pages the page cache does not hold yet, and suggestions.
+    "search": env.env_str("BROADSHEET_SEARCH_RATE", "30/m/ip,600/h/ip"),
+    "search_suggest": env.env_str("BROADSHEET_SUGGEST_RATE", "120/m/ip"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.env_str("BROADSHEET_SITE_NAME", "Broadsheet")
@@ -357,7 +362,15 @@ SCHEDULER_INTERVAL = env.env_int("BROADSHEET_SCHEDULER_INTERVAL", 30)
 # ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env.env_str("BROADSHEET_SITE_NAME", "Broadsheet")
 WAGTAILADMIN_BASE_URL = BASE_URL
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend: PostgreSQL full-text search or SQLite FTS5,
+# by the database in use. The stemming language (a PostgreSQL text search
+# configuration) can change; run `broadsheet update_index` after changing it.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": env.env_str("BROADSHEET_SEARCH_LANGUAGE", "english"),
+    }
+}
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "txt", "docx", "xlsx", "odt", "ods"]

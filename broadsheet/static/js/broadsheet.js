@@ -18,6 +18,7 @@ import * as player from "./player.js";
 import * as copyAddress from "./copy-address.js";
 import * as forget from "./forget.js";
 import * as choices from "./choices.js";
+import * as search from "./search.js";
 
 // A feature that throws is reported, and the others still start.
 function run(start, element) {
@@ -53,3 +54,4 @@ each("[data-player]", player.start);
 each("[data-copy-address]", copyAddress.start);
 first("[data-forget]", forget.start);
 first("[data-privacy-choices]", choices.start);
+each("[data-suggest]", search.start);

@@ -1,0 +1,43 @@
+"""``broadsheet update_index``: Wagtail's index rebuild, with a progress bar.
+
+Replaces Wagtail's command of the same name (this app comes first in
+INSTALLED_APPS); the rebuild itself is Wagtail's.
+"""
+
+from modelsearch.management.commands.rebuild_modelsearch_index import (
+    Command as RebuildCommand,
+)
+
+BAR = 30
+
+
+class Command(RebuildCommand):
+    help = "Rebuild the search index of every indexed model, showing progress."
+
+    def queryset_chunks(self, qs, chunk_size=1000):
+        self._total = qs.count()
+        self._done = 0
+        yield from super().queryset_chunks(qs, chunk_size)
+
+    def print_iter_progress(self, iterable):
+        interactive = self.stdout.isatty() if hasattr(self.stdout, "isatty") else False
+        shown = -1
+        for chunk in iterable:
+            yield chunk
+            self._done += len(chunk)
+            share = self._done / self._total if self._total else 1
+            tenth = int(share * 10)
+            if interactive or tenth != shown:
+                filled = int(share * BAR)
+                bar = "#" * filled + "." * (BAR - filled)
+                end = "\r" if interactive and self._done < self._total else "\n"
+                self.write(
+                    f"[{bar}] {self._done:,}/{self._total:,} ({share:.0%})", ending=end
+                )
+                shown = tenth
+            self.stdout.flush()
+        if not self._total:
+            self.write("(none)")
+
+    def print_newline(self):
+        pass
