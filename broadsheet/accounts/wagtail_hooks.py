@@ -1,13 +1,8 @@
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from broadsheet.accounts import admin_views
-
-
-class InviteMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(admin_views.INVITE)
+from broadsheet.core.admin_pages import PermissionMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -17,6 +12,10 @@ def register_admin_urls():
 
 @hooks.register("register_settings_menu_item")
 def register_invite_menu_item():
-    return InviteMenuItem(
-        "Invite staff", reverse("staff_invite"), icon_name="user", order=610
+    return PermissionMenuItem(
+        "Invite staff",
+        reverse("staff_invite"),
+        icon_name="user",
+        order=610,
+        permission=admin_views.INVITE,
     )

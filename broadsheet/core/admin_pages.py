@@ -1,6 +1,18 @@
 """Pages of ours in the Wagtail admin, built on its generic base template."""
 
 from django.template.response import TemplateResponse
+from wagtail.admin.menu import MenuItem
+
+
+class PermissionMenuItem(MenuItem):
+    """A menu item shown only to users with ``permission``."""
+
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
 
 
 def admin_page(

@@ -88,9 +88,8 @@ def _no_repeated_rows(formset, parent) -> bool:
             label = ", ".join(
                 str(formset.model._meta.get_field(f).verbose_name) for f in group
             )
-            formset._non_form_errors = formset.error_class(
-                [f"Each {label} may appear only once."]
-            )
+            # Shown above the rows, where the formset's own errors go.
+            formset.non_form_errors().append(f"Each {label} may appear only once.")
             return False
     return True
 

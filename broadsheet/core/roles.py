@@ -33,6 +33,10 @@ CONTRIBUTOR, AUTHOR, EDITOR, ADMINISTRATOR = ROLES = (
     "Editor",
     "Administrator",
 )
+# The review workflow Wagtail's migrations make, as core 0005 renames it
+# (a migration keeps its own copy of these names).
+REVIEW_WORKFLOW = "Review by an editor"
+REVIEW_TASK = "An editor approves"
 
 # Wagtail's page permissions, granted on the root page so they hold for the
 # whole tree. "add" alone means editing one's own pages only; "change" is

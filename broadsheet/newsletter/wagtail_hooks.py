@@ -6,7 +6,6 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import ngettext
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -25,6 +24,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from broadsheet.core.admin_pages import PermissionMenuItem
 from broadsheet.core.dashboard import HORIZON, TodayItem, register_today
 from broadsheet.newsletter import admin_views
 from broadsheet.newsletter.admin_forms import IssueForm
@@ -185,11 +185,6 @@ def register_admin_urls():
     ]
 
 
-class ImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(admin_views.IMPORT)
-
-
 @hooks.register("register_snippet_listing_buttons")
 def review_button(snippet, user, next_url=None):
     if isinstance(snippet, Issue) and user.has_perm("newsletter.change_issue"):
@@ -209,11 +204,12 @@ def review_button(snippet, user, next_url=None):
 
 @hooks.register("register_admin_menu_item")
 def import_menu_item():
-    return ImportMenuItem(
+    return PermissionMenuItem(
         "Import subscribers",
         reverse("newsletter_import"),
         icon_name="upload",
         order=261,
+        permission=admin_views.IMPORT,
     )
 
 

@@ -38,7 +38,8 @@ def podcast_promo(request) -> dict | None:
     cache = caches["local"]
     kept = cache.get(key)
     if kept is None or (kept["until"] is not None and now >= kept["until"]):
-        kept = {"promo": build_promo(site, now), "until": next_release(now)}
+        promo = build_promo(site, now)
+        kept = {"promo": promo, "until": promo and next_release(promo, now)}
         cache.set(key, kept, _KEEP_SECONDS)
     return kept["promo"]
 
@@ -66,6 +67,7 @@ def build_promo(site, now: datetime) -> dict | None:
         .first()
     )
     return {
+        "show_path": show.path,
         "on_articles": settings.on_articles,
         "on_home": settings.on_home,
         "title": show.title,
@@ -84,11 +86,14 @@ def build_promo(site, now: datetime) -> dict | None:
     }
 
 
-def next_release(now: datetime) -> datetime | None:
-    """When the next episode comes out, if one is waiting: the promo is
-    rebuilt then, though no content changed."""
+def next_release(promo: dict, now: datetime) -> datetime | None:
+    """When the promoted show's next episode comes out, if one is waiting:
+    the promo is rebuilt then, though no content changed."""
+    episodes = EpisodePage.objects.filter(
+        path__startswith=promo["show_path"], release_date__gt=now
+    )
     return (
-        visible_pages(EpisodePage.objects.filter(release_date__gt=now))
+        visible_pages(episodes)
         .order_by("release_date")
         .values_list("release_date", flat=True)
         .first()

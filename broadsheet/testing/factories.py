@@ -65,11 +65,11 @@ def review_workflow():
     from django.contrib.auth.models import Group
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 
-    workflow = Workflow.objects.filter(name="Review by an editor").first()
+    workflow = Workflow.objects.filter(name=roles.REVIEW_WORKFLOW).first()
     if workflow is None:
-        workflow = Workflow.objects.create(name="Review by an editor")
-        task = GroupApprovalTask.objects.create(name="An editor approves")
-        task.groups.set([Group.objects.get(name="Editor")])
+        workflow = Workflow.objects.create(name=roles.REVIEW_WORKFLOW)
+        task = GroupApprovalTask.objects.create(name=roles.REVIEW_TASK)
+        task.groups.set([Group.objects.get(name=roles.EDITOR)])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.get_or_create(
         page=ensure_wagtail_roots(), defaults={"workflow": workflow}

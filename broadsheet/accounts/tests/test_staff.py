@@ -173,3 +173,13 @@ def test_a_reader_invited_at_a_second_address_keeps_one_primary_address(
     assert not addresses["work@example.com"].primary
     assert addresses["work@example.com"].verified
     assert roles.role_of(reader) == roles.CONTRIBUTOR
+
+
+def test_only_administrators_see_the_invite_menu_item(client, administrator):
+    assert b"Invite staff" in client.get("/admin/").content
+    editor = factories.make_member("editor@example.com", display_name="Ed")
+    editor.groups.add(Group.objects.get(name=roles.EDITOR))
+    client.force_login(editor)
+    dashboard = client.get("/admin/")
+    assert dashboard.status_code == 200
+    assert b"Invite staff" not in dashboard.content

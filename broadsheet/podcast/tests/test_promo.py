@@ -95,3 +95,21 @@ def test_the_box_costs_no_query_once_built(client, publication, show):
     with CaptureQueriesContext(connection) as without_box:
         client.get(url)
     assert len(with_box) == len(without_box)
+
+
+def test_only_the_promoted_shows_next_episode_ends_the_kept_box(publication, show):
+    from broadsheet.podcast.promo import build_promo, next_release
+
+    site = Site.objects.get(is_default_site=True)
+    PodcastPromo.objects.create(site=site, show=show)
+    now = timezone.now()
+    other = factories.make_show(publication["home"], slug="other-show", title="Other")
+    factories.make_episode(
+        other, title="Soon elsewhere", number=1, release_date=now + timedelta(hours=1)
+    )
+    promo = build_promo(site, now)
+    assert promo["title"] == "The Test Show"
+    assert next_release(promo, now) is None
+    soon = now + timedelta(hours=2)
+    factories.make_episode(show, title="Soon here", number=3, release_date=soon)
+    assert next_release(promo, now) == soon
