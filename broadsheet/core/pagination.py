@@ -11,12 +11,16 @@ def page_number(request) -> int:
     return int(raw)
 
 
-def page_of(items: list, number: int, total: int, per_page: int) -> Page:
-    """A page of a listing fetched elsewhere: ``items`` of ``total``, or 404."""
-    paginator = Paginator(range(total), per_page, allow_empty_first_page=True)
+def _paginator(objects, number: int, per_page: int) -> Paginator:
+    paginator = Paginator(objects, per_page, allow_empty_first_page=True)
     if number > paginator.num_pages:
         raise Http404(_("There is no such page in this listing."))
-    return Page(items, number, paginator)
+    return paginator
+
+
+def page_of(items: list, number: int, total: int, per_page: int) -> Page:
+    """A page of a listing fetched elsewhere: ``items`` of ``total``, or 404."""
+    return Page(items, number, _paginator(range(total), number, per_page))
 
 
 def paginate(request, queryset, per_page: int):
@@ -26,7 +30,4 @@ def paginate(request, queryset, per_page: int):
     ``10**100``) is a 404: there is no such listing page.
     """
     number = page_number(request)
-    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
-    if number > paginator.num_pages:
-        raise Http404(_("There is no such page in this listing."))
-    return paginator.page(number)
+    return _paginator(queryset, number, per_page).page(number)

@@ -4,14 +4,12 @@ Works on the article's own text (not the folded index), so the reader sees
 the words as written, accents and all; every piece is escaped.
 """
 
-import re
-
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from broadsheet.core.search_text import fold
+from broadsheet.search.query import WORD
 
-WORD = re.compile(r"[^\W_]+")
 WINDOW = 32  # words
 # A word of at least this length also marks longer forms ("regulator" marks
 # "regulators"), as PostgreSQL's stemming finds them.
@@ -41,12 +39,17 @@ def _marked(text: str, words: list, marked: list, start: int, end: int) -> SafeS
     )
 
 
+def _words(text: str, terms: tuple, prefixes: tuple) -> tuple[list, list]:
+    """The words of ``text`` (regex matches) and whether each is marked."""
+    words = list(WORD.finditer(text))
+    return words, [_marks(w.group(), terms, prefixes) for w in words]
+
+
 def highlight(text: str, terms: tuple, prefixes: tuple = ()) -> SafeString:
     """All of ``text`` (a headline), escaped, with the words found marked."""
-    words = list(WORD.finditer(text))
+    words, marked = _words(text, terms, prefixes)
     if not words:
         return escape(text)
-    marked = [_marks(w.group(), terms, prefixes) for w in words]
     return format_html(
         "{}{}{}",
         text[: words[0].start()],
@@ -57,10 +60,9 @@ def highlight(text: str, terms: tuple, prefixes: tuple = ()) -> SafeString:
 
 def snippet(text: str, terms: tuple, prefixes: tuple = ()) -> SafeString:
     """Return about ``WINDOW`` words of ``text`` around the most marked words."""
-    words = list(WORD.finditer(text))
+    words, marked = _words(text, terms, prefixes)
     if not words:
         return SafeString("")
-    marked = [_marks(w.group(), terms, prefixes) for w in words]
     # Prefix sums: the window starting at s holds totals[s + WINDOW] - totals[s].
     totals = [0]
     for flag in marked:

@@ -84,7 +84,6 @@ def _allowed(request, action: str) -> bool:
 def search(request):
     form = SearchForm(request.GET)
     context = {"form": form, "query": request.GET.get("q", "")[:1000]}
-    status = 200
     if not _allowed(request, "search"):
         context["problems"] = [
             _("Too many searches from here. Wait a minute, then try again.")
@@ -117,7 +116,7 @@ def search(request):
             newest=newest,
             page_link=_link(params),
         )
-    return render(request, "search/results.html", context, status=status)
+    return render(request, "search/results.html", context)
 
 
 def suggest(request):
