@@ -5,13 +5,15 @@ In one run, on this machine, against the same data (the demo plus a
 
 1. nginx (the Debian package) serving saved copies of the pages as static
    files: the reference;
-2. Broadsheet with its page cache off (BROADSHEET_PAGE_CACHE=off: every
+2. granian answering with the same bytes from a do-nothing WSGI app
+   (bench/bare_app.py): the ceiling of any cache inside granian;
+3. Broadsheet with its page cache off (BROADSHEET_PAGE_CACHE=off: every
    request rendered) and on (warm), each a fresh `broadsheet serve`;
-3. article, home, section, tag and RSS feed at each concurrency with wrk;
-4. a spike test (cache on): wrk on home and one article while an editor
+4. article, home, section, tag and RSS feed at each concurrency with wrk;
+5. a spike test (cache on): wrk on home and one article while an editor
    publishes an article every 10 seconds; how soon each shows on home, and
    whether an unrelated article keeps being served from the cache;
-5. each process's peak memory, Lighthouse on home and an article (cache on),
+6. each process's peak memory, Lighthouse on home and an article (cache on),
    and the queries per page.
 
 Every figure goes into var/bench/results.json as soon as it is measured, and
@@ -46,8 +48,15 @@ RESULTS = BENCH_DIR / "results.json"
 BROADSHEET = [sys.executable, "-m", "broadsheet"]
 PAGES = ("article", "home", "section", "tag", "rss")
 FEED_PATH = "/feed.xml"  # distribution/urls.py: site_rss
-MODES = ("nginx", "off", "on")
-MODE_NAMES = {"nginx": "nginx (static copy)", "off": "cache off", "on": "cache on"}
+MODES = ("nginx", "bare", "off", "on")
+MODE_NAMES = {
+    "nginx": "nginx (static copy)",
+    "bare": "granian, bare app",
+    "off": "cache off",
+    "on": "cache on",
+}
+# Response headers the bare app does not replay: the server sets its own.
+UNREPLAYED = frozenset({"content-length", "date", "server", "connection"})
 NEWSLETTER_MARKER = "<!-- newsletter benchmark -->"
 SEARCH_MARKER = "<!-- search benchmark -->"
 CHROME_FLAGS = (
@@ -251,6 +260,10 @@ def broadsheet_label(row, by_pid, group) -> str:
     if parent and "granian" in parent["cmd"]:
         return "granian worker"
     return cmd.split(" ")[0].rsplit("/", 1)[-1] or "?"
+
+
+def bare_label(row, by_pid, group) -> str:
+    return "granian main" if row["pid"] == group else "granian worker"
 
 
 def nginx_label(row, by_pid, group) -> str:
@@ -497,6 +510,7 @@ class Bench:
         self.step("queries", self.count_queries)
         self.step("cache off", self.broadsheet_mode, "off", account=True)
         self.step("nginx", self.nginx_mode, account=True)
+        self.step("bare", self.bare_mode, account=True)
         self.step("cache on", self.broadsheet_mode, "on", account=True)
         self.results["meta"]["finished"] = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
         self.save()
@@ -624,9 +638,9 @@ class Bench:
         """Save each page as Broadsheet serves it (no compression) for nginx."""
         copies = BENCH_DIR / "static-copy"
         shutil.rmtree(copies, ignore_errors=True)
-        sizes = {}
+        sizes, replayed = {}, {}
         for name, path in self.paths.items():
-            status, _, body = fetch(base + path)
+            status, headers, body = fetch(base + path)
             if status != 200:
                 raise RuntimeError(f"{path} answered {status}")
             target = copies / path.lstrip("/")
@@ -635,6 +649,16 @@ class Bench:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(body)
             sizes[name] = len(body)
+            replayed[path] = {
+                "status": "200 OK",
+                "file": str(target.relative_to(copies)),
+                "headers": [
+                    [key, value]
+                    for key, value in headers.items()
+                    if key.lower() not in UNREPLAYED
+                ],
+            }
+        (copies / "headers.json").write_text(json.dumps(replayed, indent=1))
         self.results["page_bytes"] = sizes
 
     def nginx_mode(self) -> None:
@@ -668,6 +692,32 @@ class Bench:
                 if body != target.read_bytes():
                     raise RuntimeError(f"nginx does not serve the copy of {path}")
             self.measure_pages("nginx", base, sample_memory)
+            sample_memory()
+        finally:
+            self.processes.stop(server)
+
+    def bare_mode(self) -> None:
+        """The same pages from a do-nothing WSGI app under serve's granian."""
+        from broadsheet.cli import web_command
+
+        a = self.args
+        port = free_port()
+        env = {**self.env, "BENCH_BARE_COPIES": str(BENCH_DIR / "static-copy")}
+        command = web_command("127.0.0.1", port, int(a.workers), "bare_app:application")
+        self.results["bare_command"] = " ".join(command[1:])
+        server = self.processes.start(
+            command, env=env, cwd=ROOT / "bench", log=self.logs / "server-bare.log"
+        )
+
+        def sample_memory():
+            rows = process_memory(server.pid, bare_label)
+            memory = self.results["memory"]
+            memory["bare"] = merge_memory(memory.get("bare", []), rows)
+
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(base + self.paths["article"], server, 30)
+            self.measure_pages("bare", base, sample_memory)
             sample_memory()
         finally:
             self.processes.stop(server)
@@ -1019,6 +1069,11 @@ def write_report(path: Path, r: dict) -> None:
         f"- nginx: the Debian package, `worker_processes "
         f"{settings.get('nginx_workers', '?')}`, `access_log off`, `gzip off`, "
         "serving the bytes Broadsheet sent for each page (configuration below)",
+        "- granian, bare app: `bench/bare_app.py`, a WSGI app that answers each"
+        " page from memory with the bytes and headers Broadsheet sent, under the"
+        " same granian command as `broadsheet serve`"
+        f" (`{r.get('bare_command', '?')}`). Nothing can answer faster inside a"
+        " granian WSGI process, so it is the ceiling for any page cache there",
         f"- Load: `{settings.get('wrk', '?')}` per page and concurrency, after a "
         f"{settings.get('warmup', '?')} s warm-up per page that is not recorded. wrk"
         " sends no `Accept-Encoding`, so every server sends uncompressed bytes."
@@ -1064,8 +1119,8 @@ def write_report(path: Path, r: dict) -> None:
             "",
             "| page | "
             + " | ".join(f"{MODE_NAMES[m]} req/s | p50 | p99 | errors" for m in MODES)
-            + " | cache on ÷ nginx |",
-            "| --- |" + " ---: | ---: | ---: | ---: |" * len(MODES) + " ---: |",
+            + " | cache on ÷ nginx | bare app ÷ nginx |",
+            "| --- |" + " ---: | ---: | ---: | ---: |" * len(MODES) + " ---: | ---: |",
         ]
         for page in PAGES:
             cells = []
@@ -1078,9 +1133,14 @@ def write_report(path: Path, r: dict) -> None:
                     )
                 else:
                     cells.append("– | – | – | –")
-            on, ng = cell("on", page, c), cell("nginx", page, c)
-            ratio = pct(on["rps"] / ng["rps"]) if on and ng and ng["rps"] else "–"
-            lines.append(f"| {page} | " + " | ".join(cells) + f" | {ratio} |")
+            ratios = [
+                pct(mine["rps"] / ng["rps"]) if mine and ng and ng["rps"] else "–"
+                for ng in [cell("nginx", page, c)]
+                for mine in (cell("on", page, c), cell("bare", page, c))
+            ]
+            lines.append(
+                f"| {page} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |"
+            )
         lines.append("")
     if data.get("paths"):
         sizes = r.get("page_bytes", {})
@@ -1210,6 +1270,18 @@ def goals_section(r, cell) -> list[str]:
                     f"{fmt_rps(on['rps'])} req/s = {pct(ratio)} of "
                     f"{fmt_rps(nginx_article['rps'])}{extra}",
                     ratio >= TARGET_RATIO,
+                )
+            )
+        bare = cell("bare", page, 64)
+        if bare and nginx_article and nginx_article["rps"]:
+            rows.append(
+                (
+                    f"for comparison: granian's bare app, {page}, 64 connections"
+                    " (the ceiling of any cache inside granian)",
+                    f"{fmt_rps(bare['rps'])} req/s = "
+                    f"{pct(bare['rps'] / nginx_article['rps'])} of nginx; cache on"
+                    f" = {pct(on['rps'] / bare['rps']) if on else '–'} of it",
+                    None,
                 )
             )
     for page, target in TARGETS_OFF.items():

@@ -90,33 +90,40 @@ def _web_tuning() -> list[str]:
     return options
 
 
+def web_command(
+    host: str, port: int, workers: int, application: str = "broadsheet.wsgi:application"
+) -> list[str]:
+    """The granian command line of ``serve``'s web server (bench/ runs it too)."""
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        # HTTP/1.1 only (a proxy in front speaks it), one event loop
+        # thread per process: measured fastest on the cache's hits.
+        "--http",
+        "1",
+        "--runtime-mode",
+        "st",
+        *_web_tuning(),
+        "--no-ws",
+        "--log-level",
+        "warning",
+        application,
+    ]
+
+
 def _child_commands(host: str, port: int, workers: int) -> dict[str, list[str]]:
     python = sys.executable
     return {
-        "web": [
-            python,
-            "-m",
-            "granian",
-            "--interface",
-            "wsgi",
-            "--host",
-            host,
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            # HTTP/1.1 only (a proxy in front speaks it), one event loop
-            # thread per process: measured fastest on the cache's hits.
-            "--http",
-            "1",
-            "--runtime-mode",
-            "st",
-            *_web_tuning(),
-            "--no-ws",
-            "--log-level",
-            "warning",
-            "broadsheet.wsgi:application",
-        ],
+        "web": web_command(host, port, workers),
         "worker": [python, "-m", "broadsheet", "db_worker", "--interval", "1"],
         "scheduler": [python, "-m", "broadsheet", "run_scheduler"],
     }

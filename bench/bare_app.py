@@ -1,0 +1,31 @@
+"""The least a Python WSGI app can do: answer from memory with saved bytes.
+
+bench/run.py runs it under the same granian command as ``broadsheet serve``
+(``broadsheet.cli.web_command``), serving the pages Broadsheet sent with the
+headers it sent. No Django, no lookup beyond one dict access: its requests
+per second are the most that any page cache inside a granian WSGI process
+could reach on this machine, measured in the same run as nginx.
+"""
+
+import json
+import os
+from pathlib import Path
+
+_FOLDER = Path(os.environ["BENCH_BARE_COPIES"])
+_PAGES = {
+    path: (
+        page["status"],
+        [(name, value) for name, value in page["headers"]]
+        + [("Content-Length", str(len(body))), ("X-Cache", "hit")],
+        [body],
+    )
+    for path, page in json.loads((_FOLDER / "headers.json").read_text()).items()
+    for body in [(_FOLDER / page["file"]).read_bytes()]
+}
+_MISSING = ("404 Not Found", [("Content-Length", "0")], [])
+
+
+def application(environ, start_response):
+    status, headers, body = _PAGES.get(environ["PATH_INFO"], _MISSING)
+    start_response(status, headers)
+    return body
