@@ -7,7 +7,8 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
+        from wagtail.models import PageViewRestriction
         from wagtail.signals import page_published
 
         from broadsheet.core.chrome import register_chrome_part
@@ -23,5 +24,9 @@ class SearchConfig(AppConfig):
             (post_delete, indexing.article_deleted, ArticlePage),
             (post_save, indexing.author_saved, Author),
             (page_published, indexing.section_published, SectionPage),
+            (post_save, indexing.restriction_changed, PageViewRestriction),
+            (post_delete, indexing.restriction_changed, PageViewRestriction),
         ):
             signal.connect(handler, sender, dispatch_uid=f"search-{handler.__name__}")
+        # A new install of the documents table fills it from the index.
+        post_migrate.connect(indexing.documents_after_migrate, sender=self)

@@ -1,14 +1,15 @@
-"""Full-text matching on the index Wagtail keeps (modelsearch's IndexEntry).
+"""Full-text matching, per database, as conditions on a search document ``d``.
 
 Wagtail's database backend picks the index by database: PostgreSQL keeps
-tsvectors (``title`` weighted per search field, ``body``), SQLite an FTS5
-table (``autocomplete``, ``body``, ``title``). Its query compilers cannot
-say a prefix outside autocomplete, pass phrases to FTS5 unescaped, and on
-PostgreSQL match ``title || body`` without an index; so the match is written
-here, per database, from the parsed query's letters and digits only.
+tsvectors (``title``: the fields named "title", here the headline and
+takeaways; ``body``: the rest, weighted by boost), SQLite an FTS5 table
+(``autocomplete``, ``body``, ``title``). Its query compilers cannot say a
+prefix outside autocomplete and pass phrases to FTS5 unescaped, so the match
+is written here from the parsed query's letters and digits only.
 
-``matches`` gives the matching rows with a score, as SQL the search
-service runs once per request (services.py).
+On PostgreSQL the vectors are copied into each search document (documents.py)
+and matched there with their GIN indexes, so a search never reads Wagtail's
+wide rows. SQLite matches its FTS5 table and keeps the ids that match.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -21,40 +22,30 @@ from broadsheet.search.query import ParsedQuery
 
 ENTRIES = IndexEntry._meta.db_table
 FTS = f"{ENTRIES}_fts"
-# SQLite's FTS5 columns, in table order: autocomplete, body, title (the
-# headline and takeaways). PostgreSQL weighs by the fields' boosts instead.
-FTS_WEIGHTS = "0.0, 1.0, 5.0"
+
+
+def _lexemes(words) -> str:
+    return " <-> ".join(f"'{word}'" for word in words)
 
 
 def _tsquery(query: ParsedQuery) -> str:
     """Words, phrases and exclusions, for to_tsquery with the stemming config."""
-
-    def lexemes(words):
-        return " <-> ".join(f"'{word}'" for word in words)
-
     parts = [f"'{word}'" for word in query.words]
-    parts += [f"({lexemes(phrase)})" for phrase in query.phrases]
-    parts += [f"!({lexemes(words)})" for words in query.excluded]
+    parts += [f"({_lexemes(phrase)})" for phrase in query.phrases]
+    parts += [f"!({_lexemes(words)})" for words in query.excluded]
     return " & ".join(parts)
 
 
-# The index holds stems ("regulators" is 'regul'), and a prefix cannot be
-# stemmed ("regulat" is not 'regul'), so prefixes match the plain words
-# (Wagtail's title_text and body_text, with a GIN index of their own:
-# migrations/0001).
-PLAIN_WORDS = "to_tsvector('simple'::regconfig, e.title_text || ' ' || e.body_text)"
+def _any_wanted(query: ParsedQuery) -> str:
+    """Any of the words, phrases and prefixes, for the headline's tsquery."""
+    parts = [f"'{word}'" for word in query.words]
+    parts += [f"({_lexemes(phrase)})" for phrase in query.phrases]
+    parts += [f"'{prefix}':*" for prefix in query.prefixes]
+    return " | ".join(parts)
 
 
-def _postgres_match(query: ParsedQuery, content_type: int) -> tuple[str, list]:
-    """The WHERE clause on an index entry ``e``, and its parameters."""
-    sql, params = ["e.content_type_id = %s"], [content_type]
-    if query.words or query.phrases or query.excluded:
-        sql.append("(e.title || e.body) @@ to_tsquery(%s::regconfig, %s)")
-        params += [_config(), _tsquery(query)]
-    if query.prefixes:
-        sql.append(f"{PLAIN_WORDS} @@ to_tsquery('simple'::regconfig, %s)")
-        params.append(" & ".join(f"'{prefix}':*" for prefix in query.prefixes))
-    return " AND ".join(sql), params
+def _prefixes(query: ParsedQuery) -> str:
+    return " & ".join(f"'{prefix}':*" for prefix in query.prefixes)
 
 
 def _fts5(query: ParsedQuery) -> str:
@@ -68,34 +59,67 @@ def _fts5(query: ParsedQuery) -> str:
     return f"({wanted}) NOT ({unwanted})"
 
 
-def _config() -> str:
+def _fts5_headline(query: ParsedQuery) -> str:
+    parts = [f'"{word}"' for word in query.words]
+    parts += [f'"{prefix}"*' for prefix in query.prefixes]
+    parts += ['"{}"'.format(" ".join(phrase)) for phrase in query.phrases]
+    return "title : ({})".format(" OR ".join(parts))
+
+
+def config() -> str:
     return get_search_backend().config or "simple"
 
 
-def matches(model, query: ParsedQuery) -> tuple[str, list]:
-    """SQL for the ``model`` rows matching ``query``: columns ``id`` and
-    ``score`` (higher is better), and its parameters."""
+def _fts5_ids(model, fts_query: str) -> tuple[str, list]:
     content_type = ContentType.objects.get_for_model(model).pk
-    if connection.vendor == "postgresql":
-        where, params = _postgres_match(query, content_type)
-        # The score is how well the headline and takeaways match (the
-        # "title" vector; a prefix alone scores what its letters find among
-        # the stems): ranking by the body too would read every match's body
-        # vector, which is most of the time of a search that finds
-        # thousands. Body-only matches tie at 0 and come newest first.
-        ranked = _tsquery(query) or " & ".join(f"'{p}':*" for p in query.prefixes)
-        sql = (
-            "SELECT e.object_id::integer AS id, ts_rank(e.title, "
-            f"to_tsquery(%s::regconfig, %s)) AS score FROM {ENTRIES} e WHERE {where}"
-        )
-        return sql, [_config(), ranked, *params]
-    # bm25() is lower for better matches.
-    sql = (
-        f"SELECT CAST(e.object_id AS INTEGER) AS id, -bm25({FTS}, {FTS_WEIGHTS}) "
-        f"AS score FROM {FTS} JOIN {ENTRIES} e ON e.id = {FTS}.rowid "
-        f"WHERE {FTS} MATCH %s AND e.content_type_id = %s"
+    return (
+        f"d.page_id IN (SELECT CAST(e.object_id AS INTEGER) FROM {FTS} "
+        f"JOIN {ENTRIES} e ON e.id = {FTS}.rowid "
+        f"WHERE {FTS} MATCH %s AND e.content_type_id = %s)",
+        [fts_query, content_type],
     )
-    return sql, [_fts5(query), content_type]
+
+
+def document_match(model, query: ParsedQuery) -> tuple[str, list]:
+    """The condition on ``d`` for documents matching the whole query."""
+    if connection.vendor != "postgresql":
+        return _fts5_ids(model, _fts5(query))
+    sql, params = [], []
+    if query.words or query.phrases or query.excluded:
+        sql.append("d.document @@ to_tsquery(%s::regconfig, %s)")
+        params += [config(), _tsquery(query)]
+    if query.prefixes:
+        # The vectors hold stems ("regulators" is 'regul') and a prefix cannot
+        # be stemmed ("regulat" is not 'regul'): prefixes match plain words.
+        sql.append("d.words @@ to_tsquery('simple'::regconfig, %s)")
+        params.append(_prefixes(query))
+    return " AND ".join(sql), params
+
+
+def headline_match(model, query: ParsedQuery) -> tuple[str, list]:
+    """The condition on ``d`` for documents whose headline or takeaways hold
+    any of the query's words, phrases or prefixes (they rank first)."""
+    if connection.vendor != "postgresql":
+        return _fts5_ids(model, _fts5_headline(query))
+    return (
+        "d.headline @@ to_tsquery(%s::regconfig, %s)",
+        [config(), _any_wanted(query)],
+    )
+
+
+def headline_rank(query: ParsedQuery, alias: str = "d") -> tuple[str, list]:
+    """How well the headline of the document ``alias`` matches, 0 to 1.
+
+    Read only for the headline matches a search keeps, never for every match.
+    SQLite's FTS5 ranks inside its own MATCH only, so there every headline
+    match ranks alike (then newest first).
+    """
+    if connection.vendor != "postgresql":
+        return "0.0", []
+    return (
+        f"ts_rank({alias}.headline, to_tsquery(%s::regconfig, %s))",
+        [config(), _any_wanted(query)],
+    )
 
 
 def headline_prefix(model, words: tuple[str, ...]) -> RawSQL:

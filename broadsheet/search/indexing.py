@@ -3,10 +3,11 @@
 A publish (or an unpublish, a move, a delete) queues ``index_articles``
 once its transaction commits, so the worker reads the article with its
 authors and tags saved. The task is idempotent: it writes each article's
-current text, or removes the entries of those that are gone, then purges
-the results pages. What readers may see is decided at query time, so an
+current text into Wagtail's index, or removes the entries of those that are
+gone, brings their search documents in step (documents.py), then purges the
+results pages. What readers may see is checked again at query time, so an
 unpublished or restricted article drops out of results at once, even
-before the worker runs.
+before the worker runs; the worker then corrects the counts.
 """
 
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from modelsearch.backends import get_search_backends
 
 from broadsheet.core.caching import reader_content_changed
 from broadsheet.core.signal_handlers import draft_only_save
+from broadsheet.search import documents
 
 CHUNK = 200
 
@@ -44,6 +46,7 @@ def index_articles(ids: list[int]) -> int:
             backend.add_bulk(ArticlePage, articles)
         for pk in gone:
             backend.delete(ArticlePage(pk=pk, id=pk))
+    documents.refresh(ids)
     reader_content_changed(keys=("search",))
     return len(articles)
 
@@ -79,7 +82,27 @@ def author_saved(sender, instance, raw=False, **kwargs):
     queue(instance.articleauthor_set.values_list("page_id", flat=True))
 
 
+def restriction_changed(sender, instance, raw=False, **kwargs):
+    # Articles under a newly restricted (or freed) page leave (or rejoin)
+    # the documents that searches count.
+    if raw or _paused.get():
+        return
+    from wagtail.models import Page
+
+    from broadsheet.newsroom.models import ArticlePage
+
+    path = Page.objects.filter(pk=instance.page_id).values_list("path", flat=True)
+    if path:  # not when the restriction goes with its page
+        under = ArticlePage.objects.filter(path__startswith=path[0])
+        queue(under.values_list("pk", flat=True))
+
+
 def section_published(sender, instance, **kwargs):
     # A section's title is indexed with each of its articles.
     if not _paused.get():
         queue(instance.articles.values_list("pk", flat=True))
+
+
+def documents_after_migrate(sender, **kwargs):
+    if documents.missing():
+        documents.rebuild()

@@ -1,19 +1,23 @@
 """Search: the articles a reader may see that match a query, with filters.
 
-One SQL statement per results page does everything: the index's matches
-(engine.py) are kept once (a materialised CTE), narrowed to the articles a
-reader may see (``newsroom.selectors.listed_articles``, the one rule), and
-from that set come the page of results, the total and each filter's counts.
-A draft, an unpublished, expired or restricted article is never found,
-whatever the index holds.
+One SQL statement per results page does everything. A search reads at most
+``WINDOW`` matches, newest first, from the search documents (models.py): a
+query that finds half the archive costs what one that finds a thousand
+does. Those matches are narrowed to the articles a reader may see
+(``newsroom.selectors.listed_articles``, the one rule), and from them come
+the total (exact up to ``WINDOW``, then "more than"), the page of results
+and each filter's counts. A draft, an unpublished, expired or restricted
+article is never found, whatever the index holds.
+
+Relevance puts headline matches first: the newest ``WINDOW`` of those are
+read as well, however old, and ranked by how well the headline matches;
+then the other matches, newest first.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import F
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
@@ -27,10 +31,13 @@ from broadsheet.newsroom.models import (
     Author,
 )
 from broadsheet.search import engine
+from broadsheet.search.models import SearchDocument
 from broadsheet.search.query import ParsedQuery
 
 # Page cache key of every results page: purged when the index changes.
 SEARCH_KEY = "search"
+# Matches read per search (and per filter's counts), newest first.
+WINDOW = 1000
 FACET_SIZE = 10
 SUGGESTIONS = 8
 PERIODS = {"week": 7, "month": 31, "year": 366}
@@ -39,6 +46,7 @@ PERIOD_NAMES = {
     "month": _("Past month"),
     "year": _("Past year"),
 }
+FACETS = ("section", "tag", "author", "period")
 
 
 @dataclass(frozen=True)
@@ -60,13 +68,16 @@ class Facets:
     tags: list[dict] = field(default_factory=list)
     authors: list[dict] = field(default_factory=list)
     periods: list[dict] = field(default_factory=list)
+    # The counts cover only the newest WINDOW matches of some filter.
+    sampled: bool = False
 
 
 @dataclass
 class Found:
-    total: int
+    total: int  # at most WINDOW
     ids: list[int]
     facets: Facets
+    more: bool = False  # more than WINDOW matches: total is WINDOW
 
 
 def _sql(queryset) -> tuple[str, list]:
@@ -83,77 +94,74 @@ def _day_start(day: date) -> datetime:
 
 
 def _conditions(filters: Filters) -> dict[str, tuple[str, list]]:
-    """Each active filter as SQL on a candidate ``c``, by facet name."""
+    """Each active filter as SQL on a search document ``d``, by facet name."""
     conditions = {}
     if filters.section:
         conditions["section"] = (
-            f"c.section_id IN (SELECT id FROM {_table(Page)} WHERE slug = %s)",
+            f"d.section_id IN (SELECT id FROM {_table(Page)} WHERE slug = %s)",
             [filters.section],
         )
     if filters.tag:
         tagged = ArticlePageTag.objects.filter(tag__slug=filters.tag)
         sql, params = _sql(tagged.values("content_object_id"))
-        conditions["tag"] = (f"c.id IN ({sql})", params)
+        conditions["tag"] = (f"d.page_id IN ({sql})", params)
     if filters.author:
         bylines = ArticleAuthor.objects.filter(author__slug=filters.author)
         sql, params = _sql(bylines.values("page_id"))
-        conditions["author"] = (f"c.id IN ({sql})", params)
+        conditions["author"] = (f"d.page_id IN ({sql})", params)
     dates, params = [], []
     if filters.period in PERIODS:
-        dates.append("c.published >= %s")
+        dates.append("d.published >= %s")
         params.append(timezone.now() - timedelta(days=PERIODS[filters.period]))
     if filters.start:
-        dates.append("c.published >= %s")
+        dates.append("d.published >= %s")
         params.append(_day_start(filters.start))
     if filters.end:
-        dates.append("c.published < %s")
+        dates.append("d.published < %s")
         params.append(_day_start(filters.end + timedelta(days=1)))
     if dates:
         conditions["period"] = (" AND ".join(dates), params)
     return conditions
 
 
-def _where(conditions, without: str = "") -> tuple[str, list]:
-    chosen = [value for name, value in conditions.items() if name != without]
-    if not chosen:
-        return "", []
-    sql = " WHERE " + " AND ".join(f"({s})" for s, _ in chosen)
-    return sql, [p for _, params in chosen for p in params]
-
-
-def _candidates(query: ParsedQuery) -> tuple[str, list]:
-    """The CTEs: the index's matches, then those a reader may see."""
-    matched, matched_params = engine.matches(ArticlePage, query)
-    visible = (
-        selectors.listed_articles()
-        .filter(pk__in=RawSQL("SELECT id FROM search_matched", []))
-        .order_by()
-        .values(
-            found_id=F("pk"),
-            found_section=F("section_id"),
-            found_published=F("first_published_at"),
-        )
-    )
+def _window(name: str, match, conditions, *, without="", ranked=None):
+    """A CTE of the newest WINDOW + 1 documents that ``match`` and pass every
+    filter but ``without``, narrowed to what readers may see; ``ranked``
+    (a query) scores their headlines."""
+    chosen = [match] + [v for k, v in conditions.items() if k != without]
+    where = " AND ".join(f"({sql})" for sql, _ in chosen)
+    params = [p for _, chosen_params in chosen for p in chosen_params]
+    visible = selectors.listed_articles().order_by().values("pk")
     visible_sql, visible_params = _sql(visible)
+    documents = _table(SearchDocument)
+    score, score_params, join = "0.0", [], ""
+    if ranked is not None:
+        # Ranked after the window is cut: only its rows' headlines are read.
+        score, score_params = engine.headline_rank(ranked, alias="r")
+        join = f" JOIN {documents} r ON r.page_id = w.id"
     sql = (
-        f"WITH search_matched AS MATERIALIZED ({matched}), "
-        "search_candidates AS MATERIALIZED ("
-        "SELECT v.found_id AS id, v.found_section AS section_id, "
-        "v.found_published AS published, m.score AS score "
-        f"FROM ({visible_sql}) v JOIN search_matched m ON m.id = v.found_id) "
+        f"{name} AS MATERIALIZED (SELECT w.id, w.section_id, w.published, "
+        f"{score} AS score FROM (SELECT d.page_id AS id, d.section_id, d.published "
+        f"FROM {documents} d WHERE {where} "
+        f"ORDER BY d.published DESC, d.page_id DESC LIMIT {WINDOW + 1}"
+        f") w{join} WHERE w.id IN ({visible_sql}))"
     )
-    return sql, [*matched_params, *visible_params]
+    # In the order they appear: the score, the match and filters, visibility.
+    return sql, [*score_params, *params, *visible_params]
 
 
-def _facet_sql(kind, join, key, label, conditions, without) -> tuple[str, list]:
-    where, params = _where(conditions, without)
-    sql = (
+def _counted(source: str) -> str:
+    """The rows of a window that counts read: its newest WINDOW."""
+    return f"(SELECT * FROM {source} ORDER BY published DESC, id DESC LIMIT {WINDOW})"
+
+
+def _facet_sql(kind, source, join, key, label) -> str:
+    return (
         f"SELECT * FROM (SELECT '{kind}' AS kind, {key} AS found_key, "
         f"{label} AS label, COUNT(DISTINCT c.id) AS found_value "
-        f"FROM search_candidates c {join}{where} GROUP BY {key}, {label} "
+        f"FROM {_counted(source)} c {join} GROUP BY {key}, {label} "
         f"ORDER BY found_value DESC, label LIMIT {FACET_SIZE}) AS {kind}_facet"
     )
-    return sql, params
 
 
 def search(
@@ -161,76 +169,87 @@ def search(
 ) -> Found:
     """Return the total, the ids of one page of results and the filters' counts.
 
-    Best match first (the index's score, then the newest), or newest first.
-    Each facet leaves its own filter out, so a reader can switch sections
-    without first clearing the one chosen.
+    Best match first (headline matches, ranked, then the newest), or newest
+    first. Each facet leaves its own filter out, so a reader can switch
+    sections without first clearing the one chosen.
     """
     depends_on(SEARCH_KEY)
+    limit = max(0, min(limit, WINDOW - offset))  # results past the window: none
     conditions = _conditions(filters)
-    sql, params = _candidates(query)
-    parts = []
+    match = engine.document_match(ArticlePage, query)
+    ctes = [_window("search_main", match, conditions)]
+    if not newest:
+        headline = engine.headline_match(ArticlePage, query)
+        both = (f"({match[0]}) AND ({headline[0]})", [*match[1], *headline[1]])
+        ctes.append(_window("search_headline", both, conditions, ranked=query))
+    # Each active filter's counts come from a window without that filter.
+    source = dict.fromkeys(FACETS, "search_main")
+    for kind in conditions:
+        source[kind] = f"search_without_{kind}"
+        ctes.append(_window(source[kind], match, conditions, without=kind))
 
-    where, where_params = _where(conditions)
-    order = (
-        "published DESC, id DESC" if newest else "score DESC, published DESC, id DESC"
-    )
-    parts.append(
-        (
-            "SELECT 'total' AS kind, CAST(NULL AS TEXT) AS found_key, "
-            "CAST(NULL AS TEXT) AS label, COUNT(*) AS found_value "
-            f"FROM search_candidates c{where}",
-            where_params,
+    parts = [
+        "SELECT 'total' AS kind, CAST(NULL AS TEXT) AS found_key, "
+        "CAST(NULL AS TEXT) AS label, COUNT(*) AS found_value FROM search_main"
+    ]
+    parts += [
+        "SELECT 'sampled' AS kind, CAST(NULL AS TEXT), CAST(NULL AS TEXT), "
+        f"COUNT(*) FROM {name}"
+        for name in sorted(set(source.values()) - {"search_main"})
+    ]
+    if newest:
+        candidates, order = "search_main", "published DESC, id DESC"
+    else:
+        # A headline match keeps its rank above the other matches (score 0).
+        candidates = (
+            "(SELECT id, MAX(published) AS published, MAX(score) AS score FROM "
+            "(SELECT id, published, 0.0 AS score FROM search_main UNION ALL "
+            "SELECT id, published, 1.0 + score FROM search_headline) AS both_windows "
+            "GROUP BY id)"
         )
-    )
+        order = "score DESC, published DESC, id DESC"
     parts.append(
-        (
-            "SELECT * FROM (SELECT 'hit' AS kind, CAST(c.id AS TEXT) AS found_key, "
-            "CAST(NULL AS TEXT) AS label, "
-            f"ROW_NUMBER() OVER (ORDER BY {order}) AS found_value "
-            f"FROM search_candidates c{where} ORDER BY {order} "
-            "LIMIT %s OFFSET %s) AS hits",
-            [*where_params, limit, offset],
-        )
+        "SELECT * FROM (SELECT 'hit' AS kind, CAST(c.id AS TEXT) AS found_key, "
+        "CAST(NULL AS TEXT) AS label, "
+        f"ROW_NUMBER() OVER (ORDER BY {order}) AS found_value "
+        f"FROM {candidates} c ORDER BY {order} "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}) AS hits"
     )
     page, tagged, byline = _table(Page), _table(ArticlePageTag), _table(ArticleAuthor)
     tag, author = _table(ArticlePageTag.tag.field.related_model), _table(Author)
     parts.append(
         _facet_sql(
-            "section", f"JOIN {page} s ON s.id = c.section_id", "s.slug", "s.title",
-            conditions, "section",
+            "section", source["section"], f"JOIN {page} s ON s.id = c.section_id",
+            "s.slug", "s.title",
         )
     )  # fmt: skip
     parts.append(
         _facet_sql(
-            "tag",
+            "tag", source["tag"],
             f"JOIN {tagged} t ON t.content_object_id = c.id "
             f"JOIN {tag} g ON g.id = t.tag_id",
-            "g.slug", "g.name", conditions, "tag",
+            "g.slug", "g.name",
         )
     )  # fmt: skip
     parts.append(
         _facet_sql(
-            "author",
+            "author", source["author"],
             f"JOIN {byline} b ON b.page_id = c.id "
             f"JOIN {author} w ON w.id = b.author_id",
-            "w.slug", "w.name", conditions, "author",
+            "w.slug", "w.name",
         )
     )  # fmt: skip
-    where, where_params = _where(conditions, "period")
     now = timezone.now()
+    period_params = []
     for name, days in PERIODS.items():
-        since = "c.published >= %s"
-        clause = f"{where} AND {since}" if where else f" WHERE {since}"
         parts.append(
-            (
-                f"SELECT 'period' AS kind, '{name}' AS found_key, "
-                "CAST(NULL AS TEXT) AS label, COUNT(*) AS found_value "
-                f"FROM search_candidates c{clause}",
-                [*where_params, now - timedelta(days=days)],
-            )
+            f"SELECT 'period' AS kind, '{name}' AS found_key, "
+            "CAST(NULL AS TEXT) AS label, COUNT(*) AS found_value "
+            f"FROM {_counted(source['period'])} c WHERE c.published >= %s"
         )
-    sql += " UNION ALL ".join(part for part, _ in parts)
-    params += [p for _, part_params in parts for p in part_params]
+        period_params.append(now - timedelta(days=days))
+    sql = "WITH " + ", ".join(cte for cte, _ in ctes) + " " + " UNION ALL ".join(parts)
+    params = [p for _, cte_params in ctes for p in cte_params] + period_params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -243,6 +262,8 @@ def _found(rows) -> Found:
     for kind, key, label, value in rows:
         if kind == "total":
             total = value
+        elif kind == "sampled":
+            facets.sampled = facets.sampled or value > WINDOW
         elif kind == "hit":
             hits.append((value, int(key)))
         elif kind == "period":
@@ -255,7 +276,9 @@ def _found(rows) -> Found:
         rows_of_kind.sort(key=lambda row: (-row["count"], row["name"]))
     order = list(PERIODS)
     facets.periods.sort(key=lambda row: order.index(row["slug"]))
-    return Found(total, [pk for _, pk in sorted(hits)], facets)
+    more = total > WINDOW
+    facets.sampled = facets.sampled or more
+    return Found(min(total, WINDOW), [pk for _, pk in sorted(hits)], facets, more)
 
 
 def suggestions(request, words: tuple[str, ...]) -> list[dict]:

@@ -49,7 +49,7 @@ def _facet_links(facets: services.Facets, params: dict) -> dict:
 
 
 def _results(request, parsed, filters, newest):
-    """The page of results asked for (or 404) and the filters' counts."""
+    """The page of results asked for (or 404), and what the search found."""
     number = page_number(request)
     found = services.search(
         parsed,
@@ -69,7 +69,7 @@ def _results(request, parsed, filters, newest):
         (card, highlight(card.title, *words), snippet(texts.get(card.pk, ""), *words))
         for card in selectors.cards_for(found.ids)
     ]
-    return page_of(items, number, found.total, PAGE_SIZE), found.facets
+    return page_of(items, number, found.total, PAGE_SIZE), found
 
 
 def _allowed(request, action: str) -> bool:
@@ -101,10 +101,13 @@ def search(request):
     filters = form.filters()
     if parsed.parts:
         newest = form.cleaned_data["sort"] == "newest"
-        results, facets = _results(request, parsed, filters, newest)
+        results, found = _results(request, parsed, filters, newest)
         context.update(
             results=results,
-            facets=_facet_links(facets, params),
+            more=found.more,
+            sampled=found.facets.sampled,
+            window=services.WINDOW,
+            facets=_facet_links(found.facets, params),
             filters=filters.active(),
             clear_filters=_link(
                 {"q": params.get("q", ""), "sort": params.get("sort", "")}

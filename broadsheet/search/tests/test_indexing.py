@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import PageViewRestriction
 
+from broadsheet.search.models import SearchDocument
 from broadsheet.search.tests.test_search import titles
 from broadsheet.testing import factories
 
@@ -39,11 +40,20 @@ def test_publishing_editing_unpublishing_and_restricting_change_results(
     with django_capture_on_commit_callbacks(execute=True):
         article.save_revision().publish()
     assert titles(client, q="numbat") == [article.title]
-    with django_capture_on_commit_callbacks(execute=True):
-        PageViewRestriction.objects.create(
-            page=article, restriction_type=PageViewRestriction.PASSWORD, password="x"
-        )
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    # Checked at query time: gone before the worker has run ...
     assert titles(client, q="numbat") == []
+    documents = SearchDocument.objects.filter(page_id=article.pk)
+    assert documents.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.save()
+    # ... and out of the documents that searches count once it has.
+    assert not documents.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert titles(client, q="numbat") == [article.title]
 
 
 def test_a_draft_save_does_not_reach_the_index(
@@ -89,3 +99,12 @@ def test_update_index_shows_its_progress(archive):
     assert "newsroom.ArticlePage" in text
     count = len(archive["articles"]) + len(archive["stories"])
     assert f"[{'#' * 30}] {count}/{count} (100%)" in text
+    # The draft and the restricted story have no search document.
+    assert f"{count - 2} search documents written" in text
+
+
+def test_migrating_fills_an_empty_documents_table_from_the_index(client, archive):
+    SearchDocument.objects.all().delete()
+    assert titles(client, q="transistors") == []
+    call_command("migrate", verbosity=0)
+    assert len(titles(client, q="transistors")) == 2

@@ -118,10 +118,12 @@ def test_date_filters(client, archive):
     from django.utils import timezone
 
     from broadsheet.newsroom.models import ArticlePage
+    from broadsheet.search import documents
 
     old = archive["stories"]["body_only"]
     two_months_ago = timezone.now() - timezone.timedelta(days=60)
     ArticlePage.objects.filter(pk=old.pk).update(first_published_at=two_months_ago)
+    documents.refresh([old.pk])  # what the worker does after a save
     assert titles(client, q="transistors", period="month") == [
         "Chip makers race to build smaller transistors"
     ]
@@ -150,6 +152,30 @@ def test_results_are_paginated(client, archive, settings):
         )
     finally:
         views.PAGE_SIZE = saved
+
+
+def test_a_search_reads_a_window_of_the_newest_matches(client, archive, monkeypatch):
+    """Past WINDOW matches the total says "more than", counts cover the newest
+    WINDOW, and an older headline match still ranks first."""
+    from broadsheet.search import services
+
+    monkeypatch.setattr(services, "WINDOW", 1)
+    html = client.get("/search/", {"q": "transistors"}).content.decode()
+    assert "More than 1 results" in html
+    assert "Counts are for the newest 1 matches." in html
+    assert titles(client, q="transistors") == [
+        "Chip makers race to build smaller transistors"
+    ]
+    assert titles(client, q="transistors", sort="newest") == [
+        "What the quarter's earnings calls revealed"
+    ]
+    assert facet(html, "Section") == {"Analysis": 1}
+
+    monkeypatch.setattr(services, "WINDOW", 2)
+    html = client.get("/search/", {"q": "transistors"}).content.decode()
+    assert "2 results for" in html and "More than" not in html
+    assert "Counts are for" not in html
+    assert facet(html, "Section") == {"News": 1, "Analysis": 1}
 
 
 HOSTILE = [
