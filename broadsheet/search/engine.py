@@ -70,28 +70,28 @@ def config() -> str:
     return get_search_backend().config or "simple"
 
 
-def _fts5_ids(model, fts_query: str) -> tuple[str, list]:
+def _fts5_ids(model, fts_query: str, alias: str) -> tuple[str, list]:
     content_type = ContentType.objects.get_for_model(model).pk
     return (
-        f"d.page_id IN (SELECT CAST(e.object_id AS INTEGER) FROM {FTS} "
+        f"{alias}.page_id IN (SELECT CAST(e.object_id AS INTEGER) FROM {FTS} "
         f"JOIN {ENTRIES} e ON e.id = {FTS}.rowid "
         f"WHERE {FTS} MATCH %s AND e.content_type_id = %s)",
         [fts_query, content_type],
     )
 
 
-def document_match(model, query: ParsedQuery) -> tuple[str, list]:
-    """The condition on ``d`` for documents matching the whole query."""
+def document_match(model, query: ParsedQuery, alias: str = "d") -> tuple[str, list]:
+    """The condition on the document ``alias`` for matching the whole query."""
     if connection.vendor != "postgresql":
-        return _fts5_ids(model, _fts5(query))
+        return _fts5_ids(model, _fts5(query), alias)
     sql, params = [], []
     if query.words or query.phrases or query.excluded:
-        sql.append("d.document @@ to_tsquery(%s::regconfig, %s)")
+        sql.append(f"{alias}.document @@ to_tsquery(%s::regconfig, %s)")
         params += [config(), _tsquery(query)]
     if query.prefixes:
         # The vectors hold stems ("regulators" is 'regul') and a prefix cannot
         # be stemmed ("regulat" is not 'regul'): prefixes match plain words.
-        sql.append("d.words @@ to_tsquery('simple'::regconfig, %s)")
+        sql.append(f"{alias}.words @@ to_tsquery('simple'::regconfig, %s)")
         params.append(_prefixes(query))
     return " AND ".join(sql), params
 
@@ -100,11 +100,17 @@ def headline_match(model, query: ParsedQuery) -> tuple[str, list]:
     """The condition on ``d`` for documents whose headline or takeaways hold
     any of the query's words, phrases or prefixes (they rank first)."""
     if connection.vendor != "postgresql":
-        return _fts5_ids(model, _fts5_headline(query))
+        return _fts5_ids(model, _fts5_headline(query), "d")
     return (
         "d.headline @@ to_tsquery(%s::regconfig, %s)",
         [config(), _any_wanted(query)],
     )
+
+
+def headline_implies_match(query: ParsedQuery) -> bool:
+    """Whether a headline match is a whole match too: one word, phrase or
+    prefix and nothing excluded (the document holds the headline)."""
+    return query.parts == 1 and not query.excluded
 
 
 def headline_rank(query: ParsedQuery, alias: str = "d") -> tuple[str, list]:

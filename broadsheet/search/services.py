@@ -14,10 +14,11 @@ read as well, however old, and ranked by how well the headline matches;
 then the other matches, newest first.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
@@ -97,18 +98,30 @@ def _conditions(filters: Filters) -> dict[str, tuple[str, list]]:
     """Each active filter as SQL on a search document ``d``, by facet name."""
     conditions = {}
     if filters.section:
+        # One value, not a set: the planner then knows how many documents
+        # a section holds (an IN list it took for one).
         conditions["section"] = (
-            f"d.section_id IN (SELECT id FROM {_table(Page)} WHERE slug = %s)",
+            f"d.section_id = (SELECT id FROM {_table(Page)} WHERE slug = %s)",
             [filters.section],
         )
-    if filters.tag:
-        tagged = ArticlePageTag.objects.filter(tag__slug=filters.tag)
-        sql, params = _sql(tagged.values("content_object_id"))
-        conditions["tag"] = (f"d.page_id IN ({sql})", params)
-    if filters.author:
-        bylines = ArticleAuthor.objects.filter(author__slug=filters.author)
-        sql, params = _sql(bylines.values("page_id"))
-        conditions["author"] = (f"d.page_id IN ({sql})", params)
+    tag_table = _table(ArticlePageTag.tag.field.related_model)
+    for name, slug, table, ids, rows in (
+        ("tag", filters.tag, tag_table, "tag_ids",
+         ArticlePageTag.objects.filter(tag__slug=filters.tag).values("content_object_id")),
+        ("author", filters.author, _table(Author), "author_ids",
+         ArticleAuthor.objects.filter(author__slug=filters.author).values("page_id")),
+    ):  # fmt: skip
+        if not slug:
+            continue
+        if connection.vendor == "postgresql":
+            # The document's own ids, through their GIN index.
+            conditions[name] = (
+                f"d.{ids} && ARRAY(SELECT id FROM {table} WHERE slug = %s)",
+                [slug],
+            )
+        else:
+            sql, params = _sql(rows)
+            conditions[name] = (f"d.page_id IN ({sql})", params)
     dates, params = [], []
     if filters.period in PERIODS:
         dates.append("d.published >= %s")
@@ -126,28 +139,35 @@ def _conditions(filters: Filters) -> dict[str, tuple[str, list]]:
 
 def _window(name: str, match, conditions, *, without="", ranked=None):
     """A CTE of the newest WINDOW + 1 documents that ``match`` and pass every
-    filter but ``without``, narrowed to what readers may see; ``ranked``
-    (a query) scores their headlines."""
+    filter but ``without``, narrowed to what readers may see.
+
+    With ``ranked`` (a query), ``match`` is the headline's, the window is of
+    headline matches, and the whole query is tested on those rows only (a
+    test of every headline match read each one's whole document).
+    """
     chosen = [match] + [v for k, v in conditions.items() if k != without]
     where = " AND ".join(f"({sql})" for sql, _ in chosen)
     params = [p for _, chosen_params in chosen for p in chosen_params]
     visible = selectors.listed_articles().order_by().values("pk")
     visible_sql, visible_params = _sql(visible)
     documents = _table(SearchDocument)
-    score, score_params, join = "0.0", [], ""
+    score, score_params, join, whole, whole_params = "0.0", [], "", "", []
     if ranked is not None:
         # Ranked after the window is cut: only its rows' headlines are read.
         score, score_params = engine.headline_rank(ranked, alias="r")
         join = f" JOIN {documents} r ON r.page_id = w.id"
+        if not engine.headline_implies_match(ranked):
+            whole, whole_params = engine.document_match(ArticlePage, ranked, "r")
+            whole = f"({whole}) AND "
     sql = (
         f"{name} AS MATERIALIZED (SELECT w.id, w.section_id, w.published, "
         f"{score} AS score FROM (SELECT d.page_id AS id, d.section_id, d.published "
         f"FROM {documents} d WHERE {where} "
         f"ORDER BY d.published DESC, d.page_id DESC LIMIT {WINDOW + 1}"
-        f") w{join} WHERE w.id IN ({visible_sql}))"
+        f") w{join} WHERE {whole}w.id IN ({visible_sql}))"
     )
     # In the order they appear: the score, the match and filters, visibility.
-    return sql, [*score_params, *params, *visible_params]
+    return sql, [*score_params, *params, *whole_params, *visible_params]
 
 
 def _counted(source: str) -> str:
@@ -180,8 +200,7 @@ def search(
     ctes = [_window("search_main", match, conditions)]
     if not newest:
         headline = engine.headline_match(ArticlePage, query)
-        both = (f"({match[0]}) AND ({headline[0]})", [*match[1], *headline[1]])
-        ctes.append(_window("search_headline", both, conditions, ranked=query))
+        ctes.append(_window("search_headline", headline, conditions, ranked=query))
     # Each active filter's counts come from a window without that filter.
     source = dict.fromkeys(FACETS, "search_main")
     for kind in conditions:
@@ -250,9 +269,18 @@ def search(
         period_params.append(now - timedelta(days=days))
     sql = "WITH " + ", ".join(cte for cte, _ in ctes) + " " + " UNION ALL ".join(parts)
     params = [p for _, cte_params in ctes for p in cte_params] + period_params
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic(durable=False) if postgres else nullcontext():
+        with connection.cursor() as cursor:
+            if postgres:
+                # What a search reads (documents, their indexes, tags, bylines)
+                # is in memory once warm; PostgreSQL's default cost of a random
+                # read (4, a spinning disk's) made it hash all 130,000 tag rows
+                # rather than look up a thousand (bench/search.py). 1.1 is the
+                # usual figure for memory and SSDs, for this statement only.
+                cursor.execute("SET LOCAL random_page_cost = 1.1")
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     return _found(rows)
 
 

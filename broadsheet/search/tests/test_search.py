@@ -112,6 +112,9 @@ def test_filters_narrow_and_their_counts_are_right(client, archive):
     assert titles(client, q="transistors", author="ben-editor") == [
         "What the quarter's earnings calls revealed"
     ]
+    # A topic or author that does not exist narrows to nothing.
+    assert titles(client, q="transistors", tag="no-such-topic") == []
+    assert titles(client, q="transistors", author="nobody") == []
 
 
 def test_date_filters(client, archive):
