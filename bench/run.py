@@ -588,10 +588,7 @@ class Bench:
             log=self.logs / f"server-{mode}.log",
         )
 
-        def sample_memory():
-            rows = process_memory(server.pid, broadsheet_label)
-            memory = self.results["memory"]
-            memory[mode] = merge_memory(memory.get(mode, []), rows)
+        sample_memory = self.memory_sampler(mode, server.pid, broadsheet_label)
 
         try:
             wait_until_up(base + "/", server)
@@ -633,6 +630,16 @@ class Bench:
             self.results.setdefault("server_log", {})[mode] = log_summary(
                 self.logs / f"server-{mode}.log"
             )
+
+    def memory_sampler(self, mode: str, group: int, label):
+        """A function that records the peak memory of ``group``'s processes."""
+
+        def sample_memory():
+            rows = process_memory(group, label)
+            memory = self.results["memory"]
+            memory[mode] = merge_memory(memory.get(mode, []), rows)
+
+        return sample_memory
 
     def save_copies(self, base: str) -> None:
         """Save each page as Broadsheet serves it (no compression) for nginx."""
@@ -676,10 +683,7 @@ class Bench:
             log=self.logs / "nginx.log",
         )
 
-        def sample_memory():
-            rows = process_memory(server.pid, nginx_label)
-            memory = self.results["memory"]
-            memory["nginx"] = merge_memory(memory.get("nginx", []), rows)
+        sample_memory = self.memory_sampler("nginx", server.pid, nginx_label)
 
         base = f"http://127.0.0.1:{port}"
         try:
@@ -709,10 +713,7 @@ class Bench:
             command, env=env, cwd=ROOT / "bench", log=self.logs / "server-bare.log"
         )
 
-        def sample_memory():
-            rows = process_memory(server.pid, bare_label)
-            memory = self.results["memory"]
-            memory["bare"] = merge_memory(memory.get("bare", []), rows)
+        sample_memory = self.memory_sampler("bare", server.pid, bare_label)
 
         base = f"http://127.0.0.1:{port}"
         try:

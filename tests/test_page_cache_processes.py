@@ -6,12 +6,12 @@ by a third process (an editor publishing) must reach both within a second.
 
 import json
 import subprocess
-import sys
 import time
 
 import pytest
 import requests
 
+from broadsheet.cli import web_command
 from tests.processes import broadsheet, cli_env, free_port, shell, stop_group
 
 PUBLICATION = (
@@ -42,20 +42,7 @@ REWRITE = (
 
 def _serve(env, port, log):
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "broadsheet.wsgi:application",
-        ],
+        web_command("127.0.0.1", port, 1),  # what `broadsheet serve` runs
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
