@@ -94,6 +94,19 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _one_of(ids: str, table: str, slug: str, pages) -> tuple[str, list]:
+    """Documents with the tag or author ``slug`` (a row of ``table``).
+
+    PostgreSQL tests the document's own ``ids`` array through its GIN index,
+    which it can combine with the match; SQLite looks in ``pages``, a
+    queryset of the article ids that have it.
+    """
+    if connection.vendor == "postgresql":
+        return f"d.{ids} && ARRAY(SELECT id FROM {table} WHERE slug = %s)", [slug]
+    sql, params = _sql(pages)
+    return f"d.page_id IN ({sql})", params
+
+
 def _conditions(filters: Filters) -> dict[str, tuple[str, list]]:
     """Each active filter as SQL on a search document ``d``, by facet name."""
     conditions = {}
@@ -104,24 +117,19 @@ def _conditions(filters: Filters) -> dict[str, tuple[str, list]]:
             f"d.section_id = (SELECT id FROM {_table(Page)} WHERE slug = %s)",
             [filters.section],
         )
-    tag_table = _table(ArticlePageTag.tag.field.related_model)
-    for name, slug, table, ids, rows in (
-        ("tag", filters.tag, tag_table, "tag_ids",
-         ArticlePageTag.objects.filter(tag__slug=filters.tag).values("content_object_id")),
-        ("author", filters.author, _table(Author), "author_ids",
-         ArticleAuthor.objects.filter(author__slug=filters.author).values("page_id")),
-    ):  # fmt: skip
-        if not slug:
-            continue
-        if connection.vendor == "postgresql":
-            # The document's own ids, through their GIN index.
-            conditions[name] = (
-                f"d.{ids} && ARRAY(SELECT id FROM {table} WHERE slug = %s)",
-                [slug],
-            )
-        else:
-            sql, params = _sql(rows)
-            conditions[name] = (f"d.page_id IN ({sql})", params)
+    if filters.tag:
+        tagged = ArticlePageTag.objects.filter(tag__slug=filters.tag)
+        conditions["tag"] = _one_of(
+            "tag_ids",
+            _table(ArticlePageTag.tag.field.related_model),
+            filters.tag,
+            tagged.values("content_object_id"),
+        )
+    if filters.author:
+        bylines = ArticleAuthor.objects.filter(author__slug=filters.author)
+        conditions["author"] = _one_of(
+            "author_ids", _table(Author), filters.author, bylines.values("page_id")
+        )
     dates, params = [], []
     if filters.period in PERIODS:
         dates.append("d.published >= %s")
