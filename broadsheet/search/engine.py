@@ -48,11 +48,16 @@ def _prefixes(query: ParsedQuery) -> str:
     return " & ".join(f"'{prefix}':*" for prefix in query.prefixes)
 
 
-def _fts5(query: ParsedQuery) -> str:
+def _fts5_wanted(query: ParsedQuery) -> list[str]:
+    """The words, prefixes and phrases, each as an FTS5 string or prefix."""
     parts = [f'"{word}"' for word in query.words]
     parts += [f'"{prefix}"*' for prefix in query.prefixes]
     parts += ['"{}"'.format(" ".join(phrase)) for phrase in query.phrases]
-    wanted = " AND ".join(parts)
+    return parts
+
+
+def _fts5(query: ParsedQuery) -> str:
+    wanted = " AND ".join(_fts5_wanted(query))
     if not query.excluded:
         return wanted
     unwanted = " OR ".join('"{}"'.format(" ".join(words)) for words in query.excluded)
@@ -60,13 +65,10 @@ def _fts5(query: ParsedQuery) -> str:
 
 
 def _fts5_headline(query: ParsedQuery) -> str:
-    parts = [f'"{word}"' for word in query.words]
-    parts += [f'"{prefix}"*' for prefix in query.prefixes]
-    parts += ['"{}"'.format(" ".join(phrase)) for phrase in query.phrases]
-    return "title : ({})".format(" OR ".join(parts))
+    return "title : ({})".format(" OR ".join(_fts5_wanted(query)))
 
 
-def config() -> str:
+def _config() -> str:
     return get_search_backend().config or "simple"
 
 
@@ -87,7 +89,7 @@ def document_match(model, query: ParsedQuery, alias: str = "d") -> tuple[str, li
     sql, params = [], []
     if query.words or query.phrases or query.excluded:
         sql.append(f"{alias}.document @@ to_tsquery(%s::regconfig, %s)")
-        params += [config(), _tsquery(query)]
+        params += [_config(), _tsquery(query)]
     if query.prefixes:
         # The vectors hold stems ("regulators" is 'regul') and a prefix cannot
         # be stemmed ("regulat" is not 'regul'): prefixes match plain words.
@@ -103,7 +105,7 @@ def headline_match(model, query: ParsedQuery) -> tuple[str, list]:
         return _fts5_ids(model, _fts5_headline(query), "d")
     return (
         "d.headline @@ to_tsquery(%s::regconfig, %s)",
-        [config(), _any_wanted(query)],
+        [_config(), _any_wanted(query)],
     )
 
 
@@ -124,7 +126,7 @@ def headline_rank(query: ParsedQuery, alias: str = "d") -> tuple[str, list]:
         return "0.0", []
     return (
         f"ts_rank({alias}.headline, to_tsquery(%s::regconfig, %s))",
-        [config(), _any_wanted(query)],
+        [_config(), _any_wanted(query)],
     )
 
 

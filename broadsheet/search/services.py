@@ -278,7 +278,7 @@ def search(
     sql = "WITH " + ", ".join(cte for cte, _ in ctes) + " " + " UNION ALL ".join(parts)
     params = [p for _, cte_params in ctes for p in cte_params] + period_params
     postgres = connection.vendor == "postgresql"
-    with transaction.atomic(durable=False) if postgres else nullcontext():
+    with transaction.atomic() if postgres else nullcontext():
         with connection.cursor() as cursor:
             if postgres:
                 # What a search reads (documents, their indexes, tags, bylines)
