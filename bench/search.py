@@ -291,8 +291,8 @@ def write(r: dict, path: Path) -> None:
         "(`search.services.search`: the one SQL statement that matches, filters and",
         f"counts), once to warm up, then {len(r['timings'][0]['service'])} times;",
         "p50 and p95 are taken over the 50 queries' medians (and over every run).",
-        f"A search reads at most the newest {r.get('window', 0):,} matches (and,"
-        " for relevance, the newest as many headline matches); past that the page",
+        f"A search reads at most the newest {r.get('window', 0):,} matches (relevance"
+        " ranks within them); past that the page",
         f'says "more than {r.get("window", 0):,} results" and the filters count'
         " those (search/services.py).",
         "",

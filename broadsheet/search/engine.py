@@ -72,10 +72,10 @@ def _config() -> str:
     return get_search_backend().config or "simple"
 
 
-def _fts5_ids(model, fts_query: str, alias: str) -> tuple[str, list]:
+def _fts5_ids(model, fts_query: str, column: str) -> tuple[str, list]:
     content_type = ContentType.objects.get_for_model(model).pk
     return (
-        f"{alias}.page_id IN (SELECT CAST(e.object_id AS INTEGER) FROM {FTS} "
+        f"{column} IN (SELECT CAST(e.object_id AS INTEGER) FROM {FTS} "
         f"JOIN {ENTRIES} e ON e.id = {FTS}.rowid "
         f"WHERE {FTS} MATCH %s AND e.content_type_id = %s)",
         [fts_query, content_type],
@@ -85,7 +85,7 @@ def _fts5_ids(model, fts_query: str, alias: str) -> tuple[str, list]:
 def document_match(model, query: ParsedQuery, alias: str = "d") -> tuple[str, list]:
     """The condition on the document ``alias`` for matching the whole query."""
     if connection.vendor != "postgresql":
-        return _fts5_ids(model, _fts5(query), alias)
+        return _fts5_ids(model, _fts5(query), f"{alias}.page_id")
     sql, params = [], []
     if query.words or query.phrases or query.excluded:
         sql.append(f"{alias}.document @@ to_tsquery(%s::regconfig, %s)")
@@ -98,35 +98,22 @@ def document_match(model, query: ParsedQuery, alias: str = "d") -> tuple[str, li
     return " AND ".join(sql), params
 
 
-def headline_match(model, query: ParsedQuery) -> tuple[str, list]:
-    """The condition on ``d`` for documents whose headline or takeaways hold
-    any of the query's words, phrases or prefixes (they rank first)."""
-    if connection.vendor != "postgresql":
-        return _fts5_ids(model, _fts5_headline(query), "d")
-    return (
-        "d.headline @@ to_tsquery(%s::regconfig, %s)",
-        [_config(), _any_wanted(query)],
-    )
+def headline_score(model, query: ParsedQuery, alias: str) -> tuple[str, list]:
+    """How well the headline of ``alias`` (a row with ``id`` and, on
+    PostgreSQL, ``headline``) matches: 0 when it holds none of the query's
+    words, phrases or prefixes, else 1 plus PostgreSQL's rank (0 to 1).
 
-
-def headline_implies_match(query: ParsedQuery) -> bool:
-    """Whether a headline match is a whole match too: one word, phrase or
-    prefix and nothing excluded (the document holds the headline)."""
-    return query.parts == 1 and not query.excluded
-
-
-def headline_rank(query: ParsedQuery, alias: str = "d") -> tuple[str, list]:
-    """How well the headline of the document ``alias`` matches, 0 to 1.
-
-    Read only for the headline matches a search keeps, never for every match.
     SQLite's FTS5 ranks inside its own MATCH only, so there every headline
     match ranks alike (then newest first).
     """
     if connection.vendor != "postgresql":
-        return "0.0", []
+        sql, params = _fts5_ids(model, _fts5_headline(query), f"{alias}.id")
+        return f"CASE WHEN {sql} THEN 1.0 ELSE 0.0 END", params
+    wanted = "to_tsquery(%s::regconfig, %s)"
     return (
-        f"ts_rank({alias}.headline, to_tsquery(%s::regconfig, %s))",
-        [_config(), _any_wanted(query)],
+        f"CASE WHEN {alias}.headline @@ {wanted} "
+        f"THEN 1.0 + ts_rank({alias}.headline, {wanted}) ELSE 0.0 END",
+        [_config(), _any_wanted(query)] * 2,
     )
 
 

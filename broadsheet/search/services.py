@@ -9,9 +9,10 @@ the total (exact up to ``WINDOW``, then "more than"), the page of results
 and each filter's counts. A draft, an unpublished, expired or restricted
 article is never found, whatever the index holds.
 
-Relevance puts headline matches first: the newest ``WINDOW`` of those are
-read as well, however old, and ranked by how well the headline matches;
-then the other matches, newest first.
+Relevance ranks within that window: headline matches first, by how well
+the headline matches, then the other matches, newest first. (A second
+window of the newest headline matches, however old, cost as much again,
+and reading a rare headline word's few matches meant walking the archive.)
 """
 
 from contextlib import nullcontext
@@ -94,15 +95,18 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _one_of(ids: str, table: str, slug: str, pages) -> tuple[str, list]:
-    """Documents with the tag or author ``slug`` (a row of ``table``).
+def _one_of(ids: str, model, slug: str, pages) -> tuple[str, list]:
+    """Documents with the tag or author ``slug`` (a row of ``model``).
 
     PostgreSQL tests the document's own ``ids`` array through its GIN index,
-    which it can combine with the match; SQLite looks in ``pages``, a
-    queryset of the article ids that have it.
+    which it can combine with the match; the ids are looked up first, so the
+    planner sees them and can tell a tag on every article from a rare one.
+    SQLite looks in ``pages``, a queryset of the article ids that have it.
     """
     if connection.vendor == "postgresql":
-        return f"d.{ids} && ARRAY(SELECT id FROM {table} WHERE slug = %s)", [slug]
+        found = list(model.objects.filter(slug=slug).values_list("pk", flat=True))
+        kind = "bigint" if ids == "author_ids" else "integer"  # as migration 0002
+        return f"d.{ids} && CAST(%s AS {kind}[])", [found]
     sql, params = _sql(pages)
     return f"d.page_id IN ({sql})", params
 
@@ -121,14 +125,14 @@ def _conditions(filters: Filters) -> dict[str, tuple[str, list]]:
         tagged = ArticlePageTag.objects.filter(tag__slug=filters.tag)
         conditions["tag"] = _one_of(
             "tag_ids",
-            _table(ArticlePageTag.tag.field.related_model),
+            ArticlePageTag.tag.field.related_model,
             filters.tag,
             tagged.values("content_object_id"),
         )
     if filters.author:
         bylines = ArticleAuthor.objects.filter(author__slug=filters.author)
         conditions["author"] = _one_of(
-            "author_ids", _table(Author), filters.author, bylines.values("page_id")
+            "author_ids", Author, filters.author, bylines.values("page_id")
         )
     dates, params = [], []
     if filters.period in PERIODS:
@@ -145,49 +149,79 @@ def _conditions(filters: Filters) -> dict[str, tuple[str, list]]:
     return conditions
 
 
-def _window(name: str, match, conditions, *, without="", ranked=None):
-    """A CTE of the newest WINDOW + 1 documents that ``match`` and pass every
-    filter but ``without``, narrowed to what readers may see.
+def _visible() -> tuple[str, list]:
+    """The ids of the articles readers may see (the one rule), as SQL."""
+    return _sql(selectors.listed_articles().order_by().values("pk"))
 
-    With ``ranked`` (a query), ``match`` is the headline's, the window is of
-    headline matches, and the whole query is tested on those rows only (a
-    test of every headline match read each one's whole document).
+
+def _window(name: str, match, conditions, visible, *, without="", score=None):
+    """A CTE of the newest WINDOW + 1 documents that ``match`` and pass every
+    filter but ``without``, narrowed to ``visible`` (what readers may see).
+
+    ``score`` (SQL on the window's rows ``w``) is computed for those rows
+    only, after the window is cut.
     """
     chosen = [match] + [v for k, v in conditions.items() if k != without]
     where = " AND ".join(f"({sql})" for sql, _ in chosen)
     params = [p for _, chosen_params in chosen for p in chosen_params]
-    visible = selectors.listed_articles().order_by().values("pk")
-    visible_sql, visible_params = _sql(visible)
-    documents = _table(SearchDocument)
-    score, score_params, join, whole, whole_params = "0.0", [], "", "", []
-    if ranked is not None:
-        # Ranked after the window is cut: only its rows' headlines are read.
-        score, score_params = engine.headline_rank(ranked, alias="r")
-        join = f" JOIN {documents} r ON r.page_id = w.id"
-        if not engine.headline_implies_match(ranked):
-            whole, whole_params = engine.document_match(ArticlePage, ranked, "r")
-            whole = f"({whole}) AND "
+    score_sql, score_params = score or ("0.0", [])
+    # Counts read PostgreSQL's tag and author ids; its score reads the headline.
+    kept = "id, section_id, published"
+    read = "d.page_id AS id, d.section_id, d.published"
+    if connection.vendor == "postgresql":
+        kept += ", tag_ids, author_ids"
+        read += ", d.tag_ids, d.author_ids" + (", d.headline" if score else "")
     sql = (
-        f"{name} AS MATERIALIZED (SELECT w.id, w.section_id, w.published, "
-        f"{score} AS score FROM (SELECT d.page_id AS id, d.section_id, d.published "
-        f"FROM {documents} d WHERE {where} "
+        f"{name} AS MATERIALIZED (SELECT {kept}, {score_sql} AS score FROM "
+        f"(SELECT {read} FROM {_table(SearchDocument)} d WHERE {where} "
         f"ORDER BY d.published DESC, d.page_id DESC LIMIT {WINDOW + 1}"
-        f") w{join} WHERE {whole}w.id IN ({visible_sql}))"
+        f") w WHERE w.id IN ({visible[0]}))"
     )
     # In the order they appear: the score, the match and filters, visibility.
-    return sql, [*score_params, *params, *whole_params, *visible_params]
+    return sql, [*score_params, *params, *visible[1]]
 
 
 def _counted(source: str) -> str:
-    """The rows of a window that counts read: its newest WINDOW."""
-    return f"(SELECT * FROM {source} ORDER BY published DESC, id DESC LIMIT {WINDOW})"
-
-
-def _facet_sql(kind, source, join, key, label) -> str:
+    """A CTE of the rows of a window that counts read: its newest WINDOW."""
     return (
-        f"SELECT * FROM (SELECT '{kind}' AS kind, {key} AS found_key, "
-        f"{label} AS label, COUNT(DISTINCT c.id) AS found_value "
-        f"FROM {_counted(source)} c {join} GROUP BY {key}, {label} "
+        f"{source}_counted AS MATERIALIZED (SELECT * FROM {source} "
+        f"ORDER BY published DESC, id DESC LIMIT {WINDOW})"
+    )
+
+
+def _facet_counts(kind: str, source: str) -> str:
+    """SQL of (key_id, n): how many of a window's counted rows have each
+    section, tag or author."""
+    counted = f"{source}_counted"
+    if kind == "section":
+        return f"SELECT section_id AS key_id, COUNT(*) AS n FROM {counted} GROUP BY 1"
+    if connection.vendor == "postgresql":
+        return (
+            f"SELECT key_id, COUNT(DISTINCT c.id) AS n FROM {counted} c "
+            f"CROSS JOIN LATERAL unnest(c.{kind}_ids) AS key_id GROUP BY key_id"
+        )
+    through, column = {
+        "tag": (ArticlePageTag, "content_object_id"),
+        "author": (ArticleAuthor, "page_id"),
+    }[kind]
+    return (
+        f"SELECT t.{kind}_id AS key_id, COUNT(DISTINCT c.id) AS n FROM {counted} c "
+        f"JOIN {_table(through)} t ON t.{column} = c.id GROUP BY t.{kind}_id"
+    )
+
+
+def _facet_sql(kind: str, source: str) -> str:
+    """The FACET_SIZE most frequent sections, tags or authors of a window."""
+    model, label = {
+        "section": (Page, "title"),
+        "tag": (ArticlePageTag.tag.field.related_model, "name"),
+        "author": (Author, "name"),
+    }[kind]
+    counts = _facet_counts(kind, source)
+    return (
+        f"SELECT * FROM (SELECT '{kind}' AS kind, o.slug AS found_key, "
+        f"o.{label} AS label, x.n AS found_value FROM ({counts}) x "
+        f"JOIN {_table(model)} o ON o.id = x.key_id "
         f"ORDER BY found_value DESC, label LIMIT {FACET_SIZE}) AS {kind}_facet"
     )
 
@@ -204,16 +238,17 @@ def search(
     depends_on(SEARCH_KEY)
     limit = max(0, min(limit, WINDOW - offset))  # results past the window: none
     conditions = _conditions(filters)
+    visible = _visible()
     match = engine.document_match(ArticlePage, query)
-    ctes = [_window("search_main", match, conditions)]
-    if not newest:
-        headline = engine.headline_match(ArticlePage, query)
-        ctes.append(_window("search_headline", headline, conditions, ranked=query))
+    score = None if newest else engine.headline_score(ArticlePage, query, "w")
+    ctes = [_window("search_main", match, conditions, visible, score=score)]
     # Each active filter's counts come from a window without that filter.
     source = dict.fromkeys(FACETS, "search_main")
     for kind in conditions:
         source[kind] = f"search_without_{kind}"
-        ctes.append(_window(source[kind], match, conditions, without=kind))
+        ctes.append(_window(source[kind], match, conditions, visible, without=kind))
+    # The results come from the main window's counted rows, as the total does.
+    ctes += [(_counted(name), []) for name in sorted({"search_main", *source.values()})]
 
     parts = [
         "SELECT 'total' AS kind, CAST(NULL AS TEXT) AS found_key, "
@@ -224,55 +259,25 @@ def search(
         f"COUNT(*) FROM {name}"
         for name in sorted(set(source.values()) - {"search_main"})
     ]
-    if newest:
-        candidates, order = "search_main", "published DESC, id DESC"
-    else:
-        # A headline match keeps its rank above the other matches (score 0).
-        candidates = (
-            "(SELECT id, MAX(published) AS published, MAX(score) AS score FROM "
-            "(SELECT id, published, 0.0 AS score FROM search_main UNION ALL "
-            "SELECT id, published, 1.0 + score FROM search_headline) AS both_windows "
-            "GROUP BY id)"
-        )
-        order = "score DESC, published DESC, id DESC"
+    # Best match: headline matches by rank (score 1 to 2), then the rest (0).
+    order = (
+        "published DESC, id DESC" if newest else "score DESC, published DESC, id DESC"
+    )
     parts.append(
         "SELECT * FROM (SELECT 'hit' AS kind, CAST(c.id AS TEXT) AS found_key, "
         "CAST(NULL AS TEXT) AS label, "
         f"ROW_NUMBER() OVER (ORDER BY {order}) AS found_value "
-        f"FROM {candidates} c ORDER BY {order} "
+        f"FROM search_main_counted c ORDER BY {order} "
         f"LIMIT {int(limit)} OFFSET {int(offset)}) AS hits"
     )
-    page, tagged, byline = _table(Page), _table(ArticlePageTag), _table(ArticleAuthor)
-    tag, author = _table(ArticlePageTag.tag.field.related_model), _table(Author)
-    parts.append(
-        _facet_sql(
-            "section", source["section"], f"JOIN {page} s ON s.id = c.section_id",
-            "s.slug", "s.title",
-        )
-    )  # fmt: skip
-    parts.append(
-        _facet_sql(
-            "tag", source["tag"],
-            f"JOIN {tagged} t ON t.content_object_id = c.id "
-            f"JOIN {tag} g ON g.id = t.tag_id",
-            "g.slug", "g.name",
-        )
-    )  # fmt: skip
-    parts.append(
-        _facet_sql(
-            "author", source["author"],
-            f"JOIN {byline} b ON b.page_id = c.id "
-            f"JOIN {author} w ON w.id = b.author_id",
-            "w.slug", "w.name",
-        )
-    )  # fmt: skip
+    parts += [_facet_sql(kind, source[kind]) for kind in ("section", "tag", "author")]
     now = timezone.now()
     period_params = []
     for name, days in PERIODS.items():
         parts.append(
             f"SELECT 'period' AS kind, '{name}' AS found_key, "
             "CAST(NULL AS TEXT) AS label, COUNT(*) AS found_value "
-            f"FROM {_counted(source['period'])} c WHERE c.published >= %s"
+            f"FROM {source['period']}_counted c WHERE c.published >= %s"
         )
         period_params.append(now - timedelta(days=days))
     sql = "WITH " + ", ".join(cte for cte, _ in ctes) + " " + " UNION ALL ".join(parts)
