@@ -161,7 +161,9 @@ def _window(name: str, match, conditions, visible, *, without="", score=None):
     ``score`` (SQL on the window's rows ``w``) is computed for those rows
     only, after the window is cut.
     """
-    chosen = [match] + [v for k, v in conditions.items() if k != without]
+    # Filters first: PostgreSQL tests conditions of equal cost in the order
+    # written, and a document's ids are cheaper to read than its words.
+    chosen = [v for k, v in conditions.items() if k != without] + [match]
     where = " AND ".join(f"({sql})" for sql, _ in chosen)
     params = [p for _, chosen_params in chosen for p in chosen_params]
     score_sql, score_params = score or ("0.0", [])
