@@ -105,7 +105,7 @@ def _one_of(ids: str, model, slug: str, pages) -> tuple[str, list]:
     """
     if connection.vendor == "postgresql":
         found = list(model.objects.filter(slug=slug).values_list("pk", flat=True))
-        kind = "bigint" if ids == "author_ids" else "integer"  # as migration 0002
+        kind = model._meta.pk.db_type(connection)  # the array holds these ids
         return f"d.{ids} && CAST(%s AS {kind}[])", [found]
     sql, params = _sql(pages)
     return f"d.page_id IN ({sql})", params
