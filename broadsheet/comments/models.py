@@ -25,6 +25,9 @@ class Comment(models.Model):
         blank=True,
         related_name="comments",
     )
+    # The name shown for a comment brought from another platform by an
+    # import, whose writer has no account here (author is then empty).
+    guest_name = models.CharField(max_length=120, blank=True)
     # Where the comment sits in the thread (at most MAX_DEPTH deep) …
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"

@@ -64,6 +64,28 @@ def render_comment(text: str) -> str:
     )
 
 
+def clean_imported_html(html: str) -> str:
+    """Return safe HTML for a comment written on another platform (an import).
+
+    Such comments are HTML, often with bare line breaks for paragraphs (as
+    WordPress stores them); they keep what our own comments may show.
+    """
+    html = html.strip()
+    if not re.search(r"<(p|ul|ol|blockquote|pre)\b", html, re.IGNORECASE):
+        paragraphs = (part.strip() for part in re.split(r"\n\s*\n", html))
+        html = "".join(
+            "<p>" + part.replace("\n", "<br>") + "</p>" for part in paragraphs if part
+        )
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow ugc noopener",
+        strip_comments=True,
+    )
+
+
 # Deeper than this, markdown-it stops parsing and drops the rest of the text
 # (its maxNesting); refusing is kinder than publishing half a comment.
 MAX_NESTING_LEVEL = 12

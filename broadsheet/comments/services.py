@@ -7,16 +7,19 @@ mail and cache invalidation for after the commit.
 import hashlib
 import re
 from collections.abc import Iterable
+from html import unescape
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from broadsheet.accounts.services import member_ban, member_unban
 from broadsheet.comments import policy
 from broadsheet.comments.models import Comment, Report
 from broadsheet.comments.rendering import (
+    clean_imported_html,
     count_links,
     render_comment,
     too_deeply_nested,
@@ -113,6 +116,45 @@ def comment_post(*, author, article, text: str, reply_to: Comment | None = None)
         _notify_moderators(comment, "held")
     else:
         _published(comment)
+    return comment
+
+
+def comment_import(
+    *,
+    article,
+    name: str,
+    html: str,
+    status: str,
+    created_at,
+    reply_to: Comment | None = None,
+) -> Comment:
+    """Store a comment brought from another platform, as it stood there.
+
+    Nobody is notified: the conversation happened long ago. Threads deeper
+    than MAX_DEPTH join the reply they answer, as new replies do.
+    """
+    body_html = clean_imported_html(html)
+    text = unescape(strip_tags(body_html.replace("</p>", "</p>\n\n"))).strip()
+    parent, depth = None, 0
+    if reply_to is not None:
+        parent = reply_to if reply_to.depth < policy.MAX_DEPTH else reply_to.parent
+        depth = parent.depth + 1
+    comment = Comment.objects.create(
+        article=article,
+        guest_name=without_bidi_controls(name).strip()[:120] or _("A reader"),
+        parent=parent,
+        reply_to=reply_to,
+        depth=depth,
+        body=text,
+        body_html=body_html,
+        body_hash=_fingerprint(text),
+        status=status,
+        reply_notified_at=created_at,
+    )
+    Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+    comment.created_at = created_at
+    if status == Comment.Status.PUBLISHED:
+        _content_changed(article.pk)
     return comment
 
 

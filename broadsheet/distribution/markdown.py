@@ -93,6 +93,13 @@ def block_to_markdown(block, base: str) -> str:
         return f"![{alt}]({base}{rendition.url})" + (
             f"\n*{caption}*" if caption else ""
         )
+    if kind == "code":
+        # A fence longer than any run of backticks inside the code.
+        longest = max((len(run) for run in re.findall(r"`+", value["code"])), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"{fence}{value['language']}\n{value['code']}\n{fence}"
+    if kind == "divider":
+        return "---"
     if kind == "embed":
         embed = resolve_embed(value["url"])
         label = value["caption"] or f"Content from {embed.provider}"

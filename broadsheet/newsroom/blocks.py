@@ -79,6 +79,30 @@ class EmbedBlock(blocks.StructBlock):
         return context
 
 
+class CodeBlock(blocks.StructBlock):
+    """Program code or terminal output, shown as written (monospaced, no wrapping)."""
+
+    language = blocks.CharBlock(
+        max_length=40, required=False, help_text=_("For example: python, shell.")
+    )
+    code = blocks.TextBlock()
+
+    class Meta:
+        icon = "code"
+        template = "blocks/code.html"
+        label = _("Code")
+
+
+class DividerBlock(blocks.StaticBlock):
+    """A thematic break between parts of a story (an <hr>)."""
+
+    class Meta:
+        icon = "horizontalrule"
+        template = "blocks/divider.html"
+        label = _("Divider")
+        admin_text = _("A line between two parts of the story.")
+
+
 class EpisodeBlock(blocks.StructBlock):
     """A podcast episode's player inside an article."""
 
@@ -107,6 +131,8 @@ class ArticleBodyBlock(blocks.StreamBlock):
     image = FigureBlock()
     embed = EmbedBlock()
     episode = EpisodeBlock()
+    code = CodeBlock()
+    divider = DividerBlock()
 
 
 class TakeawayBlock(blocks.CharBlock):

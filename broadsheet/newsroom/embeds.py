@@ -42,6 +42,14 @@ BUILT_IN_PROVIDERS = (
         frame_url="https://player.vimeo.com/video/{id}?dnt=1",
         frame_origin="https://player.vimeo.com",
     ),
+    EmbedProvider(
+        name="X",
+        pattern=r"^https://(?:www\.|mobile\.)?(?:twitter|x)\.com/\w{1,15}/status(?:es)?/"
+        r"(?P<id>\d{1,20})",
+        # dnt: X's own "do not track" switch for embedded posts.
+        frame_url="https://platform.twitter.com/embed/Tweet.html?id={id}&dnt=true",
+        frame_origin="https://platform.twitter.com",
+    ),
 )
 
 

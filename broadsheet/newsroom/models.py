@@ -64,6 +64,11 @@ class Author(index.Indexed, models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     role = models.CharField(_("role"), max_length=120, blank=True)
     bio = models.TextField(_("biography"), max_length=1200, blank=True)
+    email = models.EmailField(
+        _("email address"),
+        blank=True,
+        help_text=_("For the newsroom only: never shown to readers."),
+    )
     avatar = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("avatar"),
@@ -78,6 +83,7 @@ class Author(index.Indexed, models.Model):
         FieldPanel("slug"),
         FieldPanel("role"),
         FieldPanel("bio"),
+        FieldPanel("email"),
         FieldPanel("avatar"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -322,7 +328,7 @@ class ArticlePage(RolePermissionsMixin, Page):
         return "\n".join([section, *tags, *(a.name for a in self.authors)])
 
     def body_text(self) -> str:
-        """The body's words: paragraphs, subheadings and quotes, one per line."""
+        """The body's words: paragraphs, subheadings, quotes and code, one per line."""
         # From the stored JSON: no block is built (an image block would
         # fetch its image), which keeps indexing an archive fast.
         return "\n".join(filter(None, map(_block_text, self.body.raw_data)))
@@ -399,6 +405,8 @@ def _block_text(block: dict) -> str:
         return value or ""
     if kind == "subheading":
         return (value or {}).get("text", "")
+    if kind == "code":
+        return (value or {}).get("code", "")
     return ""
 
 

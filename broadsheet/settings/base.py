@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "broadsheet.podcast",
     # Before wagtail.search: its update_index (with progress) replaces Wagtail's.
     "broadsheet.search",
+    "broadsheet.imports",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     # A body Django cannot read is a 400 here, before anything reads it.
     "broadsheet.core.request_bodies.RequestBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WordPress's /?p=123 addresses, which the home page would answer.
+    "broadsheet.imports.middleware.LegacyQueryRedirectMiddleware",
     "broadsheet.core.caching.ReaderCacheMiddleware",
     "broadsheet.core.routing.PageRouteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -164,6 +167,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MEDIA_ROOT = Path(env.env_str("BROADSHEET_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
+# Exports uploaded in the admin wait here for the worker (private: never served).
+BROADSHEET_IMPORTS_DIR = Path(
+    env.env_str("BROADSHEET_IMPORTS_DIR", str(DATA_DIR / "imports"))
+)
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_URL = "/static/"

@@ -92,6 +92,7 @@ def test_frames_are_allowed_only_from_known_embed_providers(
     settings.EMBED_PROVIDERS = [factories.EXAMPLE_EMBED_PROVIDER]
     policy = directives(client.get("/"))
     assert policy["frame-src"] == [
+        "https://platform.twitter.com",
         "https://player.vimeo.com",
         "https://video.example.com",
         "https://www.youtube-nocookie.com",

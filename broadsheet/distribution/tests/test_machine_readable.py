@@ -187,3 +187,24 @@ def test_mastodon_sharing_asks_for_the_server_then_links_there(client, publicati
 )
 def test_mastodon_server_names_are_checked(raw, host):
     assert clean_instance(raw) == host
+
+
+def test_code_and_dividers_in_markdown_pages_and_search_text(client, publication):
+    article = publication["articles"][0]
+    article.body = [
+        ("paragraph", "<p>Before.</p>"),
+        ("code", {"language": "python", "code": 'print("a ``` fence")\n<b>raw</b>'}),
+        ("divider", None),
+        ("paragraph", "<p>After.</p>"),
+    ]
+    article.save_revision().publish()
+    text = client.get(f"/{article.slug}.md").content.decode()
+    assert '````python\nprint("a ``` fence")\n<b>raw</b>\n````' in text
+    assert "Before.\n\n````python" in text and "````\n\n---\n\nAfter." in text
+    page = client.get(article.url).content.decode()
+    assert (
+        '<pre class="code" tabindex="0" data-language="python"><code '
+        'class="language-python">print(&quot;a ``` fence&quot;)\n&lt;b&gt;raw'
+    ) in page
+    assert '<hr class="divider">' in page
+    assert "<b>raw</b>" in article.body_text()  # code is searchable as written

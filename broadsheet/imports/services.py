@@ -1,0 +1,858 @@
+"""The writer: an export's records become Broadsheet's objects.
+
+One rule for every platform. Each post is written in its own transaction
+with its images, comments and redirects, so a broken post is reported with
+its position and the rest goes on, and no post is ever half imported.
+Every object made is recorded in ImportedItem: a second run finds it and
+updates it (or leaves it, if an editor has changed it since), and
+``undo_run`` removes what one run created.
+
+A dry run writes nothing: it reads the whole export, converts every body and
+looks for every image, and reports what would be created, updated or left.
+"""
+
+import io
+import time
+from collections.abc import Callable
+
+from anyascii import anyascii
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+from PIL import Image as PillowImage
+from taggit.models import Tag
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction
+
+from broadsheet.comments.models import Comment
+from broadsheet.comments.services import comment_import
+from broadsheet.core.roles import ADMINISTRATOR, EDITOR
+from broadsheet.imports.bodies import html_to_blocks
+from broadsheet.imports.files import Refused
+from broadsheet.imports.models import ImportedItem, ImportRun
+from broadsheet.imports.records import (
+    ExportError,
+    Letter,
+    Person,
+    Post,
+    Reader,
+    Skipped,
+    Term,
+)
+from broadsheet.imports.report import Report
+from broadsheet.newsletter.addresses import BadAddress, address_key, clean_address
+from broadsheet.newsletter.models import Newsletter, Subscriber
+from broadsheet.newsletter.services import subscribe
+from broadsheet.newsroom.models import (
+    RESERVED_SLUGS,
+    ArticleAuthor,
+    ArticlePage,
+    ArticlePageTag,
+    Author,
+    HomePage,
+    SectionPage,
+)
+
+Progress = Callable[[int, int], None]
+IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "AVIF"}
+MAX_PIXELS = 60_000_000
+
+
+def run_import(source, *, run: ImportRun, progress: Progress | None = None) -> Report:
+    """Import (or, for a dry run, plan) everything in ``source``."""
+    return Importer(source, run=run, progress=progress).run()
+
+
+def new_slug(text: str, fallback: str) -> str:
+    """An ASCII slug: other scripts are transliterated ("привет" → "privet")."""
+    return (slugify(anyascii(text)) or slugify(fallback) or "item")[:200].strip("-")
+
+
+class Importer:
+    def __init__(self, source, *, run: ImportRun, progress: Progress | None = None):
+        self.source = source
+        self.run_row = run
+        self.dry_run = run.dry_run
+        self.progress = progress
+        self.report = Report(platform=source.platform, dry_run=run.dry_run)
+        self.authors: dict[str, int] = {}
+        self.terms: dict[str, Term] = {}
+        self.sections: dict[str, int] = {}
+        self.tags: dict[str, int] = {}
+        self.newsletters: dict[str, int] = {}
+        self.images: dict[str, int | None] = {}
+        self.home = HomePage.objects.first()
+        if self.home is None:
+            raise ExportError(
+                "The site has no home page yet: run `broadsheet migrate`."
+            )
+        self.origin = ""
+        self.journal: list[tuple[dict, object]] = []
+
+    # -- bookkeeping ----------------------------------------------------------
+    def find(self, kind: str, key: str) -> ImportedItem | None:
+        return ImportedItem.objects.filter(
+            origin=self.origin, kind=kind, source_id=key[:255]
+        ).first()
+
+    def remember(self, kind, key, obj, *, created: bool, **fields) -> None:
+        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        ImportedItem.objects.update_or_create(
+            origin=self.origin,
+            kind=kind,
+            source_id=key[:255],
+            defaults={
+                "content_type": content_type,
+                "object_id": obj.pk,
+                "updated_by_run": self.run_row,
+                **fields,
+            },
+            create_defaults={
+                "content_type": content_type,
+                "object_id": obj.pk,
+                "linked_by_run": self.run_row,
+                "created_by_run": self.run_row if created else None,
+                **fields,
+            },
+        )
+
+    def keep(self, cache: dict, key, value) -> None:
+        """Cache what an item made; forgotten again if the item fails."""
+        cache[key] = value
+        self.journal.append((cache, key))
+
+    def tick(self, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(done, total)
+
+    # -- the run ------------------------------------------------------------------
+    def run(self) -> Report:
+        catalogue = self.source.catalogue()
+        self.origin = (catalogue.origin or self.source.platform)[:200]
+        for note in catalogue.notes:
+            self.report.warn("", note)
+        total = catalogue.post_count + catalogue.reader_count
+        self.tick(0, total)
+        for person in catalogue.authors:
+            self.guarded("author", person.key, "", lambda p=person: self.author(p))
+        for term in catalogue.terms:
+            self.terms[term.key] = term
+            self.guarded(term.kind, term.key, "", lambda t=term: self.term(t))
+        for letter in catalogue.newsletters:
+            self.guarded(
+                "newsletter", letter.key, "", lambda n=letter: self.newsletter(n)
+            )
+        done = 0
+        for item in self.source.items():
+            if isinstance(item, Skipped):
+                self.report.skipped[f"{item.kind}: {item.reason}"] += 1
+                continue
+            self.guarded(
+                "article", item.key, item.position, lambda p=item: self.post(p)
+            )
+            done += 1
+            self.tick(done, total)
+        for reader in self.source.readers():
+            if isinstance(reader, Skipped):
+                self.report.skipped[f"{reader.kind}: {reader.reason}"] += 1
+                continue
+            self.guarded(
+                "subscriber",
+                reader.email,
+                reader.position,
+                lambda r=reader: self.subscriber(r),
+            )
+            done += 1
+            self.tick(done, total)
+        for person in catalogue.authors:
+            self.guarded(
+                "redirect", person.key, "", lambda p=person: self.person_redirects(p)
+            )
+        for term in catalogue.terms:
+            self.guarded(
+                "redirect", term.key, "", lambda t=term: self.term_redirects(t)
+            )
+        self.tick(total, total)
+        return self.report
+
+    def guarded(self, kind: str, key: str, position: str, work: Callable) -> None:
+        """Run one item's work in its own transaction; a failure is reported.
+
+        A failed item leaves nothing behind: its rows roll back, and what it
+        had counted or cached (an image id, say) is forgotten with them.
+        """
+        self.journal = []
+        checkpoint = self.report.checkpoint()
+        try:
+            with transaction.atomic():
+                work()
+            return
+        except Refused as refusal:
+            action, reason = "refused", str(refusal)
+        except Exception as error:  # noqa: BLE001 - one item must not stop the rest
+            action, reason = "failed", f"{type(error).__name__}: {error}"
+        self.report.rollback(checkpoint)
+        for cache, cached in self.journal:
+            cache.pop(cached, None)
+        self.report.count(kind, action)
+        self.report.refuse(position or f"{kind} {key}", reason)
+
+    # -- authors, sections, tags, newsletters -----------------------------------
+    def author(self, person: Person) -> None:
+        item = self.find("author", person.key)
+        if item and (author := Author.objects.filter(pk=item.object_id).first()):
+            self.keep(self.authors, person.key, author.pk)
+            self.report.count("author", "kept")
+            return
+        existing = Author.objects.filter(slug=person.slug).first()
+        if existing:
+            self.keep(self.authors, person.key, existing.pk)
+            self.report.count("author", "matched")
+            if not self.dry_run:
+                self.remember("author", person.key, existing, created=False)
+            return
+        self.report.count("author", "created")
+        if self.dry_run:
+            self.keep(self.authors, person.key, 0)
+            return
+        if len(person.bio) > 1200:
+            self.report.warn(
+                f"author {person.key}", "biography shortened to 1,200 characters"
+            )
+        author = Author.objects.create(
+            name=person.name[:120] or person.key[:120],
+            slug=self.free_slug(Author, new_slug(person.slug, person.key)[:80]),
+            bio=Truncator(person.bio).chars(1200),
+            email=person.email if "@" in person.email else "",
+        )
+        self.keep(self.authors, person.key, author.pk)
+        self.remember("author", person.key, author, created=True)
+
+    def term(self, term: Term) -> None:
+        if term.kind == "section":
+            self.section(term)
+        else:
+            self.tag(term)
+
+    def section(self, term: Term) -> None:
+        item = self.find("section", term.key)
+        if item and SectionPage.objects.filter(pk=item.object_id).exists():
+            self.keep(self.sections, term.key, item.object_id)
+            self.report.count("section", "kept")
+            return
+        slug = new_slug(term.slug, term.name)
+        existing = SectionPage.objects.child_of(self.home).filter(slug=slug).first()
+        if existing:
+            self.keep(self.sections, term.key, existing.pk)
+            self.report.count("section", "matched")
+            if not self.dry_run:
+                self.remember("section", term.key, existing, created=False)
+            return
+        self.report.count("section", "created")
+        if self.dry_run:
+            self.keep(self.sections, term.key, 0)
+            return
+        section = SectionPage(
+            title=term.name[:255],
+            slug=self.free_page_slug(slug),
+            intro=strip_tags(term.description)[:300],
+        )
+        self.home.add_child(instance=section)
+        section.save_revision().publish()
+        self.keep(self.sections, term.key, section.pk)
+        self.remember("section", term.key, section, created=True)
+
+    def tag(self, term: Term) -> None:
+        item = self.find("tag", term.key)
+        if item and Tag.objects.filter(pk=item.object_id).exists():
+            self.keep(self.tags, term.key, item.object_id)
+            self.report.count("tag", "kept")
+            return
+        name = " ".join(term.name.split())[:100] or term.slug
+        # "AI" and "ai" are one tag here, as readers would expect.
+        existing = (
+            Tag.objects.filter(name__iexact=name).first()
+            or Tag.objects.filter(slug=new_slug(term.slug, name)).first()
+        )
+        if existing is None:
+            merged = next(
+                (
+                    (key, tag_id)
+                    for key, tag_id in self.tags.items()
+                    if self.terms[key].name.casefold() == name.casefold()
+                ),
+                None,
+            )
+            if merged:
+                self.keep(self.tags, term.key, merged[1])
+                self.report.count("tag", "merged")
+                self.report.warn(
+                    f"tag {term.slug}",
+                    f"“{name}” merged with “{self.terms[merged[0]].name}” "
+                    "(they differ only in case)",
+                )
+                return
+        if existing:
+            self.keep(self.tags, term.key, existing.pk)
+            self.report.count("tag", "matched")
+            if existing.name != name:
+                self.report.warn(
+                    f"tag {term.slug}",
+                    f"“{name}” merged with the existing tag “{existing.name}”",
+                )
+            if not self.dry_run:
+                self.remember("tag", term.key, existing, created=False)
+            return
+        self.report.count("tag", "created")
+        if self.dry_run:
+            self.keep(self.tags, term.key, -len(self.tags) - 1)
+            return
+        tag = Tag.objects.create(
+            name=name, slug=self.free_slug(Tag, new_slug(term.slug, name)[:100])
+        )
+        self.keep(self.tags, term.key, tag.pk)
+        self.remember("tag", term.key, tag, created=True)
+
+    def newsletter(self, letter: Letter) -> None:
+        item = self.find("newsletter", letter.key)
+        if item and Newsletter.objects.filter(pk=item.object_id).exists():
+            self.keep(self.newsletters, letter.key, item.object_id)
+            self.report.count("newsletter", "kept")
+            return
+        slug = new_slug(letter.slug, letter.name)[:60]
+        existing = Newsletter.objects.filter(slug=slug).first()
+        if existing:
+            self.keep(self.newsletters, letter.key, existing.pk)
+            self.report.count("newsletter", "matched")
+            if not self.dry_run:
+                self.remember("newsletter", letter.key, existing, created=False)
+            return
+        self.report.count("newsletter", "created")
+        if self.dry_run:
+            self.keep(self.newsletters, letter.key, 0)
+            return
+        newsletter = Newsletter.objects.create(
+            name=letter.name[:100],
+            slug=slug,
+            description=strip_tags(letter.description)[:300] or letter.name[:300],
+            sender_name=(letter.sender_name or letter.name)[:100],
+            send_time="07:00",
+            # Nothing goes to thousands of imported readers until an editor
+            # has looked at the schedule.
+            is_active=False,
+        )
+        self.report.warn(
+            f"newsletter {letter.slug}",
+            "imported paused: set its schedule, then switch sending on",
+        )
+        self.keep(self.newsletters, letter.key, newsletter.pk)
+        self.remember("newsletter", letter.key, newsletter, created=True)
+
+    # -- posts ------------------------------------------------------------------
+    def post(self, post: Post) -> None:
+        item = self.find("article", post.key)
+        fingerprint = post.fingerprint()
+        page = None
+        if item:
+            page = ArticlePage.objects.filter(pk=item.object_id).first()
+            if page is None:
+                self.report.count("article", "kept deleted")
+                self.report.warn(
+                    post.position,
+                    "deleted here since it was imported; not imported again",
+                )
+                return
+            if page.latest_revision_id != item.revision_id:
+                self.report.count("article", "kept edited")
+                self.report.warn(
+                    post.position,
+                    f"“{page.title}” was edited here since the import; left as it is",
+                )
+                return
+            if item.fingerprint == fingerprint:
+                self.report.count("article", "unchanged")
+                return
+        action = "updated" if page else "created"
+        self.report.count("article", action)
+        for key in post.not_imported:
+            self.report.warn(post.position, f"not imported: {key}")
+        for note in post.notes:
+            self.report.warn(post.position, note)
+        blocks = self.body(post)
+        if self.dry_run:
+            self.feature(post)
+            self.plan_comments(post)
+            return
+        page = self.write_article(post, page, blocks)
+        self.comments(post, page)
+        self.redirects(post.old_paths, page, post.key)
+        self.remember(
+            "article",
+            post.key,
+            page,
+            created=action == "created",
+            fingerprint=fingerprint,
+            revision_id=page.latest_revision_id,
+        )
+
+    def body(self, post: Post) -> list[dict]:
+        conversion = html_to_blocks(
+            post.html,
+            image_for=lambda src, alt: self.image(src, alt, post),
+            blank_line_paragraphs=post.blank_line_paragraphs,
+        )
+        for note in conversion.notes:
+            self.report.warn(post.position, note)
+        return conversion.blocks
+
+    def feature(self, post: Post) -> int | None:
+        if post.feature is None or not post.feature.src:
+            return None
+        return self.image(post.feature.src, post.feature.alt, post)
+
+    def write_article(
+        self, post: Post, page: ArticlePage | None, blocks
+    ) -> ArticlePage:
+        section_id = next(
+            (self.sections[k] for k in post.section_keys if self.sections.get(k)), None
+        )
+        tag_keys = post.tag_keys
+        if section_id is None and post.primary_tag_key:
+            section_id = self.section_named_like(post.primary_tag_key)
+            if section_id:
+                tag_keys = [k for k in tag_keys if k != post.primary_tag_key]
+        if section_id is None:
+            section_id = self.fallback_section()
+        hero = self.feature(post)
+        standfirst = (
+            " ".join(post.standfirst.split()) or _first_sentence(blocks) or post.title
+        )
+        if len(standfirst) > 600:
+            self.report.warn(post.position, "standfirst shortened to 600 characters")
+        if len(post.title) > 255:
+            self.report.warn(post.position, "headline shortened to 255 characters")
+        creating = page is None
+        if creating:
+            page = ArticlePage(live=False)
+        page.title = Truncator(post.title or post.slug or "Untitled").chars(255)
+        page.standfirst = Truncator(standfirst).chars(600)
+        page.body = blocks
+        page.section_id = section_id
+        page.hero_image_id = hero
+        if post.feature:
+            page.hero_alt = post.feature.alt[:250]
+            page.hero_caption = Truncator(post.feature.caption).chars(300)
+        page.comments_open = True
+        authors = [self.authors[k] for k in post.author_keys if self.authors.get(k)]
+        page.article_authors.set(
+            [
+                ArticleAuthor(author_id=a, sort_order=i)
+                for i, a in enumerate(dict.fromkeys(authors))
+            ]
+        )
+        tag_ids = list(
+            dict.fromkeys(self.tags[k] for k in tag_keys if self.tags.get(k))
+        )
+        page.tags.set(list(Tag.objects.filter(pk__in=tag_ids)))
+        if not authors:
+            self.report.count("article", "without an author")
+        if creating:
+            wanted = new_slug(post.slug, post.title)
+            page.slug = self.free_page_slug(wanted)
+            if page.slug != wanted:
+                self.report.warn(
+                    post.position,
+                    f"the address /{wanted}/ is taken; the article is at /{page.slug}/",
+                )
+            self.home.add_child(instance=page)
+        published = post.published_at
+        now = timezone.now()
+        if post.state == "scheduled" and published and published > now:
+            page.go_live_at = published
+        revision = page.save_revision(log_action=False)
+        if post.state == "draft":
+            if page.live:
+                self.report.warn(
+                    post.position, "a draft now; the published version here stays live"
+                )
+        elif post.state == "scheduled" and published and published > now:
+            revision.publish()  # Wagtail keeps it until go_live_at
+        else:
+            if post.state == "scheduled":
+                self.report.warn(
+                    post.position, "was scheduled for a date already past: published"
+                )
+            revision.publish()
+            when = published or now
+            ArticlePage.objects.filter(pk=page.pk).update(
+                first_published_at=when, last_published_at=when
+            )
+        self.restrict(page, post)
+        page.refresh_from_db()
+        return page
+
+    def restrict(self, page: Page, post: Post) -> None:
+        PageViewRestriction.objects.filter(page=page).delete()
+        if post.state == "private":
+            restriction = PageViewRestriction.objects.create(
+                page=page, restriction_type=PageViewRestriction.GROUPS
+            )
+            restriction.groups.set(
+                Group.objects.filter(name__in=[EDITOR, ADMINISTRATOR])
+            )
+        elif post.state == "members":
+            PageViewRestriction.objects.create(
+                page=page, restriction_type=PageViewRestriction.LOGIN
+            )
+        elif post.state == "password":
+            PageViewRestriction.objects.create(
+                page=page,
+                restriction_type=PageViewRestriction.PASSWORD,
+                password=post.password[:255],
+            )
+
+    def section_named_like(self, term_key: str) -> int | None:
+        """A section here with the tag's name or address (Ghost's primary tag)."""
+        if term_key not in self.sections:
+            term = self.terms.get(term_key)
+            sections = SectionPage.objects.child_of(self.home)
+            found = term and (
+                sections.filter(slug=new_slug(term.slug, term.name)).first()
+                or sections.filter(title__iexact=term.name).first()
+            )
+            self.keep(self.sections, term_key, found.pk if found else None)
+        return self.sections[term_key]
+
+    def fallback_section(self) -> int:
+        section = SectionPage.objects.child_of(self.home).order_by("path").first()
+        if section is None:
+            section = SectionPage(title="News", slug=self.free_page_slug("news"))
+            self.home.add_child(instance=section)
+            section.save_revision().publish()
+            self.report.warn(
+                "",
+                "the export names no category: articles went to a new “News” section",
+            )
+        return section.pk
+
+    # -- images -------------------------------------------------------------------
+    def image(self, src: str, alt: str, post: Post) -> int | None:
+        if src in self.images:
+            return self.images[src]
+        image_id = None
+        try:
+            if not self.source.media.given:
+                raise Refused("no uploads folder or zip was given")
+            # One image per file, however many sizes of it the posts link.
+            path, data = self.source.media.read(src)
+            if path in self.images:
+                image_id = self.images[path]
+            else:
+                item = self.find("image", path)
+                if (
+                    item
+                    and get_image_model().objects.filter(pk=item.object_id).exists()
+                ):
+                    image_id = item.object_id
+                else:
+                    name = path.rsplit("/", 1)[-1]
+                    _check_image(data, name)
+                    image_id = (
+                        0 if self.dry_run else self.store_image(path, name, data, alt)
+                    )
+                    self.report.count("image", "created")
+                self.keep(self.images, path, image_id)
+        except Refused as refusal:
+            self.report.count("image", "missing")
+            self.report.warn(post.position, f"image {src} not imported: {refusal}")
+        self.keep(self.images, src, image_id)
+        return image_id
+
+    def store_image(self, path: str, name: str, data: bytes, alt: str) -> int:
+        Image = get_image_model()
+        image = Image(title=Truncator(alt or name).chars(255), description=alt[:255])
+        image.file = ImageFile(io.BytesIO(data), name=name)
+        image.save()
+        self.remember("image", path, image, created=True)
+        return image.pk
+
+    # -- comments -----------------------------------------------------------------
+    def plan_comments(self, post: Post) -> None:
+        keys = [f"{post.key}:{c.key}" for c in post.comments]
+        known = set(
+            ImportedItem.objects.filter(
+                origin=self.origin, kind="comment", source_id__in=keys
+            ).values_list("source_id", flat=True)
+        )
+        self.report.count("comment", "created", len(set(keys) - known))
+        if known:
+            self.report.count("comment", "kept", len(known))
+
+    def comments(self, post: Post, page: ArticlePage) -> None:
+        keys = {c.key: f"{post.key}:{c.key}" for c in post.comments}
+        known = {
+            item.source_id: item.object_id
+            for item in ImportedItem.objects.filter(
+                origin=self.origin, kind="comment", source_id__in=keys.values()
+            )
+        }
+        made: dict[str, Comment] = {
+            key: comment
+            for comment in Comment.objects.filter(pk__in=known.values())
+            for key, source_id in keys.items()
+            if known.get(source_id) == comment.pk
+        }
+        ordered = sorted(post.comments, key=lambda c: (c.created_at, _number(c.key)))
+        pending = [c for c in ordered if c.key not in made]
+        if len(made):
+            self.report.count("comment", "kept", len(made))
+        # Parents first, whatever order the file has them in.
+        while pending:
+            progressed = False
+            for remark in list(pending):
+                if (
+                    remark.parent_key
+                    and remark.parent_key not in made
+                    and any(r.key == remark.parent_key for r in pending)
+                ):
+                    continue
+                parent = made.get(remark.parent_key) if remark.parent_key else None
+                if remark.parent_key and parent is None:
+                    self.report.warn(
+                        post.position,
+                        f"comment {remark.key} answers a comment not imported; "
+                        "shown at the top level",
+                    )
+                comment = comment_import(
+                    article=page,
+                    name=remark.name,
+                    html=remark.html,
+                    status=remark.status,
+                    created_at=remark.created_at,
+                    reply_to=parent,
+                )
+                made[remark.key] = comment
+                pending.remove(remark)
+                progressed = True
+                self.report.count("comment", "created")
+                self.remember("comment", keys[remark.key], comment, created=True)
+            if not progressed:  # a loop of parents: break it at the oldest
+                pending[0].parent_key = ""
+
+    # -- redirects ----------------------------------------------------------------
+    def redirects(self, paths, target, key: str, *, link: str = "") -> None:
+        target_path = target.url if target is not None and not link else link
+        for path in paths:
+            old = Redirect.normalise_path(path)
+            if (
+                not old
+                or old == Redirect.normalise_path(target_path or "")
+                or len(old) > 255
+            ):
+                continue
+            if self.served_by_another_page(old, target):
+                continue
+            existing = Redirect.objects.filter(old_path=old, site=None).first()
+            if existing:
+                item = self.find("redirect", old)
+                if item is None or item.object_id != existing.pk:
+                    self.report.count("redirect", "kept")
+                    self.report.warn(
+                        f"redirect {old}",
+                        "a redirect made here already uses this address; left as it is",
+                    )
+                    continue
+                existing.redirect_page = None if link else target
+                existing.redirect_link = link
+                existing.save()
+                self.report.count("redirect", "updated")
+                continue
+            self.report.count("redirect", "created")
+            if self.dry_run:
+                continue
+            redirect = Redirect.objects.create(
+                old_path=old,
+                site=None,
+                is_permanent=True,
+                redirect_page=None if link else target,
+                redirect_link=link,
+            )
+            self.remember("redirect", old, redirect, created=True)
+
+    def served_by_another_page(self, path: str, target) -> bool:
+        """True for "/slug/" when another page lives there: it wins anyway."""
+        segments = path.strip("/").split("/")
+        if len(segments) != 1 or "?" in path:
+            return False
+        pages = Page.objects.child_of(self.home).filter(slug=segments[0])
+        return pages.exclude(pk=getattr(target, "pk", None)).exists()
+
+    def person_redirects(self, person: Person) -> None:
+        author_id = self.authors.get(person.key)
+        if author_id:
+            url = Author.objects.get(pk=author_id).get_absolute_url()
+            self.redirects(person.old_paths, None, person.key, link=url)
+
+    def term_redirects(self, term: Term) -> None:
+        if term.kind == "section" and self.sections.get(term.key):
+            section = SectionPage.objects.get(pk=self.sections[term.key])
+            self.redirects(term.old_paths, section, term.key)
+        elif term.kind == "tag" and self.tags.get(term.key, 0) > 0:
+            tag = Tag.objects.get(pk=self.tags[term.key])
+            self.redirects(term.old_paths, None, term.key, link=f"/tags/{tag.slug}/")
+
+    # -- subscribers ----------------------------------------------------------------
+    def subscriber(self, reader: Reader) -> None:
+        try:
+            address = clean_address(reader.email)
+        except BadAddress as problem:
+            raise Refused(str(problem)) from None
+        key = address_key(address)
+        existing = Subscriber.objects.filter(email_key=key).first()
+        if existing and existing.status in (
+            Subscriber.Status.UNSUBSCRIBED,
+            Subscriber.Status.BOUNCED,
+        ):
+            self.report.count("subscriber", "kept unsubscribed")
+            return
+        letters = [
+            self.newsletters[k]
+            for k in reader.newsletter_keys
+            if self.newsletters.get(k)
+        ]
+        if not letters:
+            letters = list(
+                Newsletter.objects.filter(is_default=True).values_list("pk", flat=True)
+            ) or list(Newsletter.objects.values_list("pk", flat=True)[:1])
+        self.report.count("subscriber", "updated" if existing else "created")
+        if self.dry_run:
+            return
+        if not letters:
+            raise Refused("there is no newsletter to subscribe to; create one first")
+        subscriber = subscribe(
+            email=address,
+            newsletters=Newsletter.objects.filter(pk__in=letters),
+            source=self.source.platform,
+            confirmed=True,
+        ).subscriber
+        self.remember("subscriber", key, subscriber, created=existing is None)
+
+    # -- slugs ---------------------------------------------------------------------
+    def free_page_slug(self, slug: str) -> str:
+        siblings = Page.objects.child_of(self.home)
+        candidate, number = slug or "article", 1
+        while candidate in RESERVED_SLUGS or siblings.filter(slug=candidate).exists():
+            number += 1
+            candidate = f"{slug[:190]}-{number}"
+        return candidate
+
+    @staticmethod
+    def free_slug(model, slug: str) -> str:
+        candidate, number = slug or "item", 1
+        while model.objects.filter(slug=candidate).exists():
+            number += 1
+            candidate = f"{slug[:70]}-{number}"
+        return candidate
+
+
+def _number(key: str) -> int:
+    return int(key) if key.isdigit() else 0
+
+
+def _first_sentence(blocks) -> str:
+    for block in blocks:
+        if block["type"] == "paragraph":
+            text = " ".join(strip_tags(block["value"]).split())
+            if text:
+                return Truncator(text).chars(300)
+    return ""
+
+
+def _check_image(data: bytes, name: str) -> None:
+    """Refuse what is not a real image of a kind readers' browsers show."""
+    try:
+        with PillowImage.open(io.BytesIO(data)) as picture:
+            if picture.format not in IMAGE_FORMATS:
+                raise Refused(f"{name} is a {picture.format} file, not a web image")
+            width, height = picture.size
+            if width * height > MAX_PIXELS:
+                raise Refused(f"{name} has too many pixels ({width}×{height})")
+            picture.verify()
+    except Refused:
+        raise
+    except Exception as error:  # noqa: BLE001 - Pillow raises many kinds
+        raise Refused(f"{name} is not a readable image ({error})") from None
+
+
+def undo_run(run: ImportRun) -> Report:
+    """Remove what ``run`` created, newest kinds first; report what stays."""
+    report = Report(platform=run.platform)
+    order = [
+        "redirect",
+        "comment",
+        "article",
+        "subscriber",
+        "image",
+        "tag",
+        "section",
+        "newsletter",
+        "author",
+    ]
+    items = ImportedItem.objects.filter(linked_by_run=run)
+    for kind in order:
+        for item in items.filter(kind=kind).select_related("content_type"):
+            if item.created_by_run_id != run.pk:
+                item.delete()  # it was here before the import: only the link goes
+                continue
+            model = item.content_type.model_class()
+            obj = model._default_manager.filter(pk=item.object_id).first()
+            try:
+                with transaction.atomic():
+                    if isinstance(obj, Page):
+                        obj = obj.specific
+                    if (
+                        kind == "tag"
+                        and ArticlePageTag.objects.filter(tag=obj).exists()
+                    ):
+                        raise ProtectedError("still used", [])
+                    if obj is not None:
+                        obj.delete()
+                    item.delete()
+                report.count(kind, "removed")
+            except ProtectedError:
+                report.count(kind, "kept")
+                report.warn(
+                    f"{kind} {item.source_id}", "still used by content made here; kept"
+                )
+    run.status = ImportRun.Status.UNDONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    return report
+
+
+def time_run(run: ImportRun, work: Callable[[], Report]) -> Report:
+    """Run ``work`` and keep its outcome on the run row."""
+    started = time.monotonic()
+    run.status = ImportRun.Status.RUNNING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    try:
+        report = work()
+    except ExportError as error:
+        run.status = ImportRun.Status.FAILED
+        run.error = str(error)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        raise
+    run.status = ImportRun.Status.PLANNED if run.dry_run else ImportRun.Status.FINISHED
+    run.counts = report.as_dict()
+    run.report = report.text(run_id=run.pk, seconds=time.monotonic() - started)
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "counts", "report", "finished_at"])
+    return report

@@ -1,0 +1,31 @@
+from django.urls import path, reverse
+from wagtail import hooks
+
+from broadsheet.core.admin_pages import PermissionMenuItem
+from broadsheet.imports import admin_views
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("imports/", admin_views.index, name="imports_index"),
+        path("imports/new/", admin_views.new, name="imports_new"),
+        path("imports/<int:run_id>/", admin_views.run_page, name="imports_run"),
+        path(
+            "imports/<int:run_id>/confirm/",
+            admin_views.confirm,
+            name="imports_confirm",
+        ),
+        path("imports/<int:run_id>/undo/", admin_views.undo, name="imports_undo"),
+    ]
+
+
+@hooks.register("register_settings_menu_item")
+def register_imports_menu_item():
+    return PermissionMenuItem(
+        "Imports",
+        reverse("imports_index"),
+        icon_name="download",
+        order=620,
+        permission=admin_views.IMPORT,
+    )
