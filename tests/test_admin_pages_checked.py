@@ -4,9 +4,10 @@ items to act on, with a form's errors, and refused.
 
 Wagtail's own screens are Wagtail's to check. Ours are the dashboard's
 "Today" panel, the publishing checks above the article editor, staff
-invitations, the comment queue, and the newsletter desk's review, send and
-import pages. The browser test also saves screenshots of each at phone and
-desktop width (var/screenshots/admin-*.png).
+invitations, the comment queue, the newsletter desk's review, send and
+import pages, and the imports' upload, dry-run report and progress pages.
+The browser test also saves screenshots of each at phone and desktop width
+(var/screenshots/admin-*.png).
 """
 
 from datetime import timedelta
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from broadsheet.comments.models import Comment
 from broadsheet.core import roles
+from broadsheet.imports.models import ImportRun
 from broadsheet.newsletter.models import Issue, IssueArticle
 from broadsheet.testing import factories
 from tests.conftest import SCREENSHOTS, close_page, nu_errors
@@ -69,8 +71,30 @@ def admin_world(publication) -> dict:
         status=Issue.Status.SENT,
         sent_at=now - timedelta(days=1),
     )
+    plan = ImportRun.objects.create(
+        platform="wordpress",
+        file_name="wire.xml",
+        dry_run=True,
+        status=ImportRun.Status.PLANNED,
+        items_total=10,
+        items_done=10,
+        report="Dry run of a wordpress export\n\nCounts:\n  article: 9 created\n",
+    )
+    running = ImportRun.objects.create(
+        platform="ghost",
+        file_name="site.json",
+        status=ImportRun.Status.RUNNING,
+        started_at=now - timedelta(seconds=10),
+        heartbeat_at=now,
+        items_total=400,
+        items_done=120,
+    )
     return {
         "dashboard": "/admin/",
+        "imports": "/admin/imports/",
+        "imports-new": "/admin/imports/new/",
+        "imports-plan": f"/admin/imports/{plan.pk}/",
+        "imports-running": f"/admin/imports/{running.pk}/",
         "publishing-checks": f"/admin/pages/{rough.pk}/edit/",
         "invite": "/admin/staff/invite/",
         "comments": "/admin/comments/",
@@ -123,6 +147,10 @@ def test_our_admin_pages_are_valid_html(publication, tmp_path, checker):
     invalid = client.post(urls["invite"], BAD_INVITATION)
     assert invalid.status_code == 400
     files.append(tmp_path / "invite-errors.html")
+    files[-1].write_bytes(invalid.content)
+    invalid = client.post(urls["imports-new"], {"platform": "ghost"})
+    assert invalid.status_code == 400
+    files.append(tmp_path / "imports-errors.html")
     files[-1].write_bytes(invalid.content)
     assert nu_errors(checker, [str(f) for f in files]) == []
 

@@ -8,6 +8,7 @@ itself every two seconds while the worker is busy, script or not).
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -84,6 +85,24 @@ def run_page(request, run_id: int):
         title=str(run),
         icon="download",
     )
+
+
+def progress(request, run_id: int):
+    """What the run's page script follows while the worker works."""
+    _allowed(request)
+    run = get_object_or_404(ImportRun, pk=run_id)
+    rate = run.items_per_second
+    response = JsonResponse(
+        {
+            "status": run.status,
+            "working": run.is_working,
+            "done": run.items_done,
+            "total": run.items_total,
+            "rate": f"{rate:.1f}" if rate else "",
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

@@ -388,6 +388,7 @@ class Importer:
         if self.dry_run:
             self.feature(post)
             self.plan_comments(post)
+            self.plan_redirects(post)
             return
         page = self.write_article(post, page, blocks)
         self.comments(post, page)
@@ -684,6 +685,19 @@ class Importer:
                 redirect_link=link,
             )
             self.remember("redirect", old, redirect, created=True)
+
+    def plan_redirects(self, post: Post) -> None:
+        """Count the redirects a post's import would add (dry runs)."""
+        new = Redirect.normalise_path(f"/{new_slug(post.slug, post.title)}/")
+        paths = {Redirect.normalise_path(path) for path in post.old_paths} - {new}
+        existing = set(
+            Redirect.objects.filter(old_path__in=paths, site=None).values_list(
+                "old_path", flat=True
+            )
+        )
+        self.report.count("redirect", "created", len(paths - existing))
+        if existing:
+            self.report.count("redirect", "kept", len(existing))
 
     def served_by_another_page(self, path: str, target) -> bool:
         """True for "/slug/" when another page lives there: it wins anyway."""

@@ -12,6 +12,11 @@ def register_admin_urls():
         path("imports/new/", admin_views.new, name="imports_new"),
         path("imports/<int:run_id>/", admin_views.run_page, name="imports_run"),
         path(
+            "imports/<int:run_id>/progress/",
+            admin_views.progress,
+            name="imports_progress",
+        ),
+        path(
             "imports/<int:run_id>/confirm/",
             admin_views.confirm,
             name="imports_confirm",

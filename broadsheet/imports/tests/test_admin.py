@@ -67,7 +67,7 @@ def test_upload_dry_run_confirm_and_undo(
     assert (plan.dry_run, plan.status) == (True, "planned")
     page = administrator.get(response["Location"]).content.decode()
     assert "What the import would do" in page and "article: 9 created" in page
-    assert 'http-equiv="refresh"' not in page  # nothing left to wait for
+    assert "progress.js" not in page  # nothing left to follow
     assert ArticlePage.objects.count() == articles
 
     with django_capture_on_commit_callbacks(execute=True):
