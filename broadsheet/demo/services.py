@@ -22,7 +22,7 @@ from django.utils import timezone
 from modelsearch import index
 from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from broadsheet.accounts.services import member_for
@@ -36,9 +36,9 @@ from broadsheet.newsroom.models import (
     ArticleAuthor,
     ArticlePage,
     Author,
-    HomePage,
     SectionPage,
 )
+from broadsheet.newsroom.setup import ensure_home_page
 from broadsheet.search import indexing as search_indexing
 
 CONTENT_FILE = Path(__file__).parent / "content" / "articles.toml"
@@ -100,38 +100,6 @@ def make_image(title: str, png: bytes, *, description: str = "", filename: str):
     return image
 
 
-def ensure_home_page() -> HomePage:
-    """Return the home page, replacing Wagtail's placeholder on first run."""
-    home = HomePage.objects.first()
-    if home:
-        return home
-    root = Page.get_first_root_node()
-    # The slug of the site root never shows in URLs; avoid the placeholder's "home".
-    home = root.add_child(instance=HomePage(title="Home", slug="front-page"))
-    home.save_revision().publish()
-    site = Site.objects.filter(is_default_site=True).first()
-    placeholder_ids = []
-    if site:
-        placeholder_ids.append(site.root_page_id)
-        site.root_page = home
-        site.site_name = "The Broadsheet Wire"
-        site.save()
-    else:
-        Site.objects.create(
-            hostname="localhost",
-            port=80,
-            root_page=home,
-            is_default_site=True,
-            site_name="The Broadsheet Wire",
-        )
-    for page in Page.objects.filter(pk__in=placeholder_ids, depth=2).exclude(
-        pk=home.pk
-    ):
-        if not isinstance(page.specific, HomePage):
-            page.delete()
-    return home
-
-
 def ensure_branding(site: Site) -> None:
     if Branding.objects.filter(site=site).exists():
         return
@@ -170,7 +138,7 @@ def load_demo(*, now: datetime | None = None) -> DemoReport:
 def _load_demo(*, now: datetime) -> DemoReport:
     content = read_content()
     report = DemoReport()
-    home = ensure_home_page()
+    home = ensure_home_page(site_name="The Broadsheet Wire")
     ensure_branding(home.get_site())
 
     sections = {}

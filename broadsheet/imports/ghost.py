@@ -114,8 +114,9 @@ class GhostExport:
             )
 
         def setting(row):
-            if row.get("key") == "url" or row.get("key") == "title":
-                catalogue.origin = f"ghost:{row.get('value')}"[:200]
+            if row.get("key") == "title":
+                catalogue.title = str(row.get("value") or "")
+                catalogue.origin = f"ghost:{catalogue.title}"[:200]
 
         def member_letter(row):
             self.member_letters[str(row.get("member_id"))].append(

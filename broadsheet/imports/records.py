@@ -128,6 +128,7 @@ class Catalogue:
     """What a reader learns in its first pass, before any post is written."""
 
     origin: str
+    title: str = ""  # the publication's name, for a site that has none yet
     authors: list[Person] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     newsletters: list[Letter] = field(default_factory=list)

@@ -58,6 +58,7 @@ from broadsheet.newsroom.models import (
     HomePage,
     SectionPage,
 )
+from broadsheet.newsroom.setup import ensure_home_page
 
 Progress = Callable[[int, int], None]
 IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "AVIF"}
@@ -87,11 +88,7 @@ class Importer:
         self.tags: dict[str, int] = {}
         self.newsletters: dict[str, int] = {}
         self.images: dict[str, int | None] = {}
-        self.home = HomePage.objects.first()
-        if self.home is None:
-            raise ExportError(
-                "The site has no home page yet: run `broadsheet migrate`."
-            )
+        self.home: HomePage | None = None
         self.origin = ""
         self.journal: list[tuple[dict, object]] = []
 
@@ -122,6 +119,12 @@ class Importer:
             },
         )
 
+    def children(self, model):
+        """Pages of ``model`` under the home page (none before it exists)."""
+        if self.home is None:
+            return model.objects.none()
+        return model.objects.child_of(self.home)
+
     def keep(self, cache: dict, key, value) -> None:
         """Cache what an item made; forgotten again if the item fails."""
         cache[key] = value
@@ -135,6 +138,11 @@ class Importer:
     def run(self) -> Report:
         catalogue = self.source.catalogue()
         self.origin = (catalogue.origin or self.source.platform)[:200]
+        self.home = HomePage.objects.first()
+        if self.home is None and self.dry_run:
+            self.report.warn("", "the site has no home page yet: the import makes one")
+        elif self.home is None:
+            self.home = ensure_home_page(site_name=catalogue.title[:255])
         for note in catalogue.notes:
             self.report.warn("", note)
         total = catalogue.post_count + catalogue.reader_count
@@ -247,7 +255,7 @@ class Importer:
             self.report.count("section", "kept")
             return
         slug = new_slug(term.slug, term.name)
-        existing = SectionPage.objects.child_of(self.home).filter(slug=slug).first()
+        existing = self.children(SectionPage).filter(slug=slug).first()
         if existing:
             self.keep(self.sections, term.key, existing.pk)
             self.report.count("section", "matched")
@@ -522,7 +530,7 @@ class Importer:
         """A section here with the tag's name or address (Ghost's primary tag)."""
         if term_key not in self.sections:
             term = self.terms.get(term_key)
-            sections = SectionPage.objects.child_of(self.home)
+            sections = self.children(SectionPage)
             found = term and (
                 sections.filter(slug=new_slug(term.slug, term.name)).first()
                 or sections.filter(title__iexact=term.name).first()
@@ -531,7 +539,7 @@ class Importer:
         return self.sections[term_key]
 
     def fallback_section(self) -> int:
-        section = SectionPage.objects.child_of(self.home).order_by("path").first()
+        section = self.children(SectionPage).order_by("path").first()
         if section is None:
             section = SectionPage(title="News", slug=self.free_page_slug("news"))
             self.home.add_child(instance=section)
@@ -704,7 +712,7 @@ class Importer:
         segments = path.strip("/").split("/")
         if len(segments) != 1 or "?" in path:
             return False
-        pages = Page.objects.child_of(self.home).filter(slug=segments[0])
+        pages = self.children(Page).filter(slug=segments[0])
         return pages.exclude(pk=getattr(target, "pk", None)).exists()
 
     def person_redirects(self, person: Person) -> None:
@@ -759,7 +767,7 @@ class Importer:
 
     # -- slugs ---------------------------------------------------------------------
     def free_page_slug(self, slug: str) -> str:
-        siblings = Page.objects.child_of(self.home)
+        siblings = self.children(Page)
         candidate, number = slug or "article", 1
         while candidate in RESERVED_SLUGS or siblings.filter(slug=candidate).exists():
             number += 1

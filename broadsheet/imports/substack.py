@@ -113,7 +113,10 @@ class SubstackExport:
         if self.catalogue_ is not None:
             return self.catalogue_
         publication = self.email_list.split(".")[1] if self.email_list else "substack"
-        catalogue = Catalogue(origin=f"substack:{publication}"[:200])
+        catalogue = Catalogue(
+            origin=f"substack:{publication}"[:200],
+            title=publication.replace("-", " ").title(),
+        )
         columns_checked = False
         for _line, row in self._rows("posts.csv"):
             if not columns_checked:

@@ -140,6 +140,8 @@ class WordPressExport:
                         f"WXR version {version!r} is not one Broadsheet knows "
                         "(1.0, 1.1 and 1.2, written by WordPress 3 to 6)."
                     )
+            elif name == "title" and not catalogue.title:
+                catalogue.title = html.unescape((element.text or "").strip())
             elif name in ("wp:base_blog_url", "wp:base_site_url", "link"):
                 catalogue.origin = catalogue.origin or (element.text or "").strip()
             elif name in ("wp:author", "wp:category", "wp:tag", "item"):

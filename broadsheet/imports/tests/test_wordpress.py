@@ -194,3 +194,20 @@ def test_without_uploads_images_are_reported_never_fetched(
     assert get_image_model().objects.count() == before
     assert "no uploads folder or zip was given" in report
     assert ImportRun.objects.get().status == "finished"
+
+
+def test_a_new_site_gets_its_home_page_and_name(
+    frozen_day, tmp_path, run_import, client
+):
+    from wagtail.models import Site
+
+    from broadsheet.newsroom.models import HomePage
+
+    assert not HomePage.objects.exists()  # a fresh install: Wagtail's placeholder
+    run_import("wordpress", write_export(tmp_path), "--dry-run")
+    assert not HomePage.objects.exists()
+    run_import("wordpress", write_export(tmp_path))
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page.specific_class is HomePage
+    assert site.site_name == "The Wire"
+    assert client.get("/chip-output-rises/").status_code == 200
