@@ -7,6 +7,7 @@ mail and cache invalidation for after the commit.
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import unescape
 
 from django.db import transaction
@@ -119,43 +120,76 @@ def comment_post(*, author, article, text: str, reply_to: Comment | None = None)
     return comment
 
 
-def comment_import(
-    *,
-    article,
-    name: str,
-    html: str,
-    status: str,
-    created_at,
-    reply_to: Comment | None = None,
-) -> Comment:
-    """Store a comment brought from another platform, as it stood there.
+@dataclass
+class ImportedComment:
+    """A comment written on another platform, as an import hands it over."""
 
+    key: str
+    parent_key: str  # "" for a comment that answers the article
+    name: str
+    html: str
+    status: str
+    created_at: object
+
+
+def comments_import(*, article, comments, known=None):
+    """Store comments brought from another platform, as they stood there.
+
+    ``known`` maps the keys of comments imported before to their rows, so a
+    new reply finds its parent. Returns the new rows by key, and the keys
+    of those whose parent is not among them (they join at the top level).
     Nobody is notified: the conversation happened long ago. Threads deeper
-    than MAX_DEPTH join the reply they answer, as new replies do.
+    than MAX_DEPTH join the reply they answer, as new replies do. Parents
+    are written before their replies, one batch per level of the thread.
     """
-    body_html = clean_imported_html(html)
+    made = dict(known or {})
+    pending = {comment.key: comment for comment in comments}
+    created, orphans = {}, []
+    while pending:
+        level = [
+            comment
+            for comment in pending.values()
+            if not comment.parent_key or comment.parent_key not in pending
+        ] or [next(iter(pending.values()))]  # a loop of parents: break it
+        rows = []
+        for comment in level:
+            reply_to = made.get(comment.parent_key) if comment.parent_key else None
+            if comment.parent_key and reply_to is None:
+                orphans.append(comment.key)
+            rows.append(_imported_row(article, comment, reply_to))
+        for comment, row in zip(level, Comment.objects.bulk_create(rows), strict=True):
+            made[comment.key] = created[comment.key] = row
+            del pending[comment.key]
+    if created:
+        # auto_now_add set every date to now: give them their own back.
+        for comment in comments:
+            if comment.key in created:
+                created[comment.key].created_at = comment.created_at
+        Comment.objects.bulk_update(created.values(), ["created_at"], batch_size=500)
+        if any(row.status == Comment.Status.PUBLISHED for row in created.values()):
+            _content_changed(article.pk)
+    return created, orphans
+
+
+def _imported_row(article, comment: ImportedComment, reply_to) -> Comment:
+    body_html = clean_imported_html(comment.html)
     text = unescape(strip_tags(body_html.replace("</p>", "</p>\n\n"))).strip()
     parent, depth = None, 0
     if reply_to is not None:
         parent = reply_to if reply_to.depth < policy.MAX_DEPTH else reply_to.parent
         depth = parent.depth + 1
-    comment = Comment.objects.create(
+    return Comment(
         article=article,
-        guest_name=without_bidi_controls(name).strip()[:120] or _("A reader"),
+        guest_name=without_bidi_controls(comment.name).strip()[:120] or _("A reader"),
         parent=parent,
         reply_to=reply_to,
         depth=depth,
         body=text,
         body_html=body_html,
         body_hash=_fingerprint(text),
-        status=status,
-        reply_notified_at=created_at,
+        status=comment.status,
+        reply_notified_at=comment.created_at,
     )
-    Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
-    comment.created_at = created_at
-    if status == Comment.Status.PUBLISHED:
-        _content_changed(article.pk)
-    return comment
 
 
 def _published(comment: Comment) -> None:

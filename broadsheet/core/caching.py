@@ -13,6 +13,8 @@ and Wagtail's privacy flow marks them ``no-store`` too.
 """
 
 import hashlib
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -43,6 +45,52 @@ _MARKER_ID = 1
 _ONE_TICK = timedelta(microseconds=1)
 
 
+class _Batch(threading.local):
+    active = False
+    changed = False
+    keys: set
+
+    def __init__(self):
+        self.keys = set()
+
+
+_batch = _Batch()
+
+
+@contextmanager
+def content_changes_batched():
+    """Coalesce the content changes of a bulk job (an import of thousands).
+
+    Inside the block each change only notes itself; ``flush()`` (yielded,
+    and called at the end) records one change and purges the union of the
+    keys. Call it between units of work, outside their transactions, so
+    readers see the work as it lands, a few seconds late at most.
+    """
+    _batch.active = True
+    try:
+        yield flush_content_changes
+    finally:
+        _batch.active = False
+        flush_content_changes()
+
+
+def flush_content_changes() -> None:
+    changed, keys = _batch.changed, frozenset(_batch.keys)
+    _batch.changed, _batch.keys = False, set()
+    if changed or keys:
+        _mark()
+    if keys:
+        coherence.purge(keys)
+
+
+def purge_after_commit(keys) -> None:
+    """Purge ``keys`` from the page caches once the transaction commits."""
+    if _batch.active:
+        _batch.keys |= set(keys)
+        return
+    transaction.on_commit(lambda: coherence.purge(keys), robust=True)
+
+
 def mark_content_changed() -> None:
     """Record that something readers see has changed, invalidating every validator.
 
@@ -51,6 +99,13 @@ def mark_content_changed() -> None:
     correction): validators and every cache keyed by the content version
     must change with each change.
     """
+    if _batch.active:
+        _batch.changed = True
+        return
+    _mark()
+
+
+def _mark() -> None:
     with transaction.atomic():
         marker = ContentChange.objects.select_for_update().filter(pk=_MARKER_ID).first()
         now = timezone.now()
@@ -70,9 +125,13 @@ def reader_content_changed(keys=(EVERYTHING,)) -> None:
     the page would still read the old rows.
     """
     keys = frozenset(keys)
+    if _batch.active:
+        _batch.changed = True
+        _batch.keys |= keys
+        return
 
     def changed():
-        mark_content_changed()
+        _mark()
         coherence.purge(keys)
 
     transaction.on_commit(changed, robust=True)
@@ -81,7 +140,7 @@ def reader_content_changed(keys=(EVERYTHING,)) -> None:
 def last_content_change():
     marker = ContentChange.objects.filter(pk=_MARKER_ID).first()
     if marker is None:
-        mark_content_changed()
+        _mark()
         return last_content_change()
     return marker.changed_at
 
@@ -119,7 +178,7 @@ def reader_state(path: str):
         .first()
     )
     if row is None:
-        mark_content_changed()
+        _mark()
         return reader_state(path)
     return row
 

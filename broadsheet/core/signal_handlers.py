@@ -26,9 +26,8 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
 from wagtail.signals import page_published
 
-from broadsheet.core.caching import mark_content_changed
+from broadsheet.core.caching import mark_content_changed, purge_after_commit
 from broadsheet.core.models import Branding
-from broadsheet.core.pagecache import coherence
 from broadsheet.core.pagecache.keys import EVERYTHING, MISSING
 from broadsheet.core.tasks import make_page_renditions
 
@@ -137,7 +136,7 @@ def _on_change(sender, instance, update_fields=None, **kwargs):
     if keys:
         # After the commit: before it, a process re-rendering the page
         # would still read the old rows.
-        transaction.on_commit(lambda: coherence.purge(keys), robust=True)
+        purge_after_commit(keys)
 
 
 def _on_publish(sender, instance, **kwargs) -> None:

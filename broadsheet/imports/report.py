@@ -19,7 +19,8 @@ class Report:
     skipped: Counter = field(default_factory=Counter)
 
     def count(self, kind: str, action: str, number: int = 1) -> None:
-        self.counts[kind][action] += number
+        if number:
+            self.counts[kind][action] += number
 
     def warn(self, where: str, message: str) -> None:
         self.warnings.append(f"{where}: {message}" if where else message)

@@ -31,7 +31,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 
 from broadsheet.comments.models import Comment
-from broadsheet.comments.services import comment_import
+from broadsheet.comments.services import ImportedComment, comments_import
+from broadsheet.core.caching import content_changes_batched, reader_content_changed
+from broadsheet.core.pagecache.keys import MISSING
 from broadsheet.core.roles import ADMINISTRATOR, EDITOR
 from broadsheet.imports.bodies import html_to_blocks
 from broadsheet.imports.files import Refused
@@ -66,8 +68,13 @@ MAX_PIXELS = 60_000_000
 
 
 def run_import(source, *, run: ImportRun, progress: Progress | None = None) -> Report:
-    """Import (or, for a dry run, plan) everything in ``source``."""
-    return Importer(source, run=run, progress=progress).run()
+    """Import (or, for a dry run, plan) everything in ``source``.
+
+    Readers' caches hear of the changes every two seconds, not after each
+    of the thousands of saves (core.caching.content_changes_batched).
+    """
+    with content_changes_batched() as flush:
+        return Importer(source, run=run, progress=progress, flush=flush).run()
 
 
 def new_slug(text: str, fallback: str) -> str:
@@ -76,8 +83,12 @@ def new_slug(text: str, fallback: str) -> str:
 
 
 class Importer:
-    def __init__(self, source, *, run: ImportRun, progress: Progress | None = None):
+    def __init__(
+        self, source, *, run: ImportRun, progress: Progress | None = None, flush=None
+    ):
         self.source = source
+        self.flush = flush
+        self.flushed = time.monotonic()
         self.run_row = run
         self.dry_run = run.dry_run
         self.progress = progress
@@ -88,6 +99,7 @@ class Importer:
         self.tags: dict[str, int] = {}
         self.newsletters: dict[str, int] = {}
         self.images: dict[str, int | None] = {}
+        self.tag_objects: dict[int, Tag] = {}
         self.home: HomePage | None = None
         self.origin = ""
         self.journal: list[tuple[dict, object]] = []
@@ -119,6 +131,12 @@ class Importer:
             },
         )
 
+    def tag_rows(self, tag_ids) -> list[Tag]:
+        missing = [tag_id for tag_id in tag_ids if tag_id not in self.tag_objects]
+        if missing:
+            self.tag_objects.update(Tag.objects.in_bulk(missing))
+        return [self.tag_objects[t] for t in tag_ids if t in self.tag_objects]
+
     def children(self, model):
         """Pages of ``model`` under the home page (none before it exists)."""
         if self.home is None:
@@ -133,6 +151,9 @@ class Importer:
     def tick(self, done: int, total: int) -> None:
         if self.progress:
             self.progress(done, total)
+        if self.flush and time.monotonic() - self.flushed > 2:
+            self.flush()
+            self.flushed = time.monotonic()
 
     # -- the run ------------------------------------------------------------------
     def run(self) -> Report:
@@ -468,7 +489,7 @@ class Importer:
         tag_ids = list(
             dict.fromkeys(self.tags[k] for k in tag_keys if self.tags.get(k))
         )
-        page.tags.set(list(Tag.objects.filter(pk__in=tag_ids)))
+        page.tags.set(self.tag_rows(tag_ids))
         if not authors:
             self.report.count("article", "without an author")
         if creating:
@@ -502,12 +523,12 @@ class Importer:
             ArticlePage.objects.filter(pk=page.pk).update(
                 first_published_at=when, last_published_at=when
             )
-        self.restrict(page, post)
-        page.refresh_from_db()
+        self.restrict(page, post, creating=creating)
         return page
 
-    def restrict(self, page: Page, post: Post) -> None:
-        PageViewRestriction.objects.filter(page=page).delete()
+    def restrict(self, page: Page, post: Post, *, creating: bool) -> None:
+        if not creating:
+            PageViewRestriction.objects.filter(page=page).delete()
         if post.state == "private":
             restriction = PageViewRestriction.objects.create(
                 page=page, restriction_type=PageViewRestriction.GROUPS
@@ -604,95 +625,117 @@ class Importer:
             self.report.count("comment", "kept", len(known))
 
     def comments(self, post: Post, page: ArticlePage) -> None:
-        keys = {c.key: f"{post.key}:{c.key}" for c in post.comments}
-        known = {
-            item.source_id: item.object_id
-            for item in ImportedItem.objects.filter(
+        keys = {remark.key: f"{post.key}:{remark.key}" for remark in post.comments}
+        known_ids = dict(
+            ImportedItem.objects.filter(
                 origin=self.origin, kind="comment", source_id__in=keys.values()
-            )
-        }
-        made: dict[str, Comment] = {
-            key: comment
-            for comment in Comment.objects.filter(pk__in=known.values())
+            ).values_list("source_id", "object_id")
+        )
+        rows = Comment.objects.in_bulk(known_ids.values())
+        known = {
+            key: rows[known_ids[source_id]]
             for key, source_id in keys.items()
-            if known.get(source_id) == comment.pk
+            if known_ids.get(source_id) in rows
         }
-        ordered = sorted(post.comments, key=lambda c: (c.created_at, _number(c.key)))
-        pending = [c for c in ordered if c.key not in made]
-        if len(made):
-            self.report.count("comment", "kept", len(made))
-        # Parents first, whatever order the file has them in.
-        while pending:
-            progressed = False
-            for remark in list(pending):
-                if (
-                    remark.parent_key
-                    and remark.parent_key not in made
-                    and any(r.key == remark.parent_key for r in pending)
-                ):
-                    continue
-                parent = made.get(remark.parent_key) if remark.parent_key else None
-                if remark.parent_key and parent is None:
-                    self.report.warn(
-                        post.position,
-                        f"comment {remark.key} answers a comment not imported; "
-                        "shown at the top level",
-                    )
-                comment = comment_import(
-                    article=page,
-                    name=remark.name,
-                    html=remark.html,
-                    status=remark.status,
-                    created_at=remark.created_at,
-                    reply_to=parent,
+        if known:
+            self.report.count("comment", "kept", len(known))
+        new = [
+            ImportedComment(
+                key=remark.key,
+                parent_key=remark.parent_key,
+                name=remark.name,
+                html=remark.html,
+                status=remark.status,
+                created_at=remark.created_at,
+            )
+            for remark in sorted(
+                post.comments, key=lambda c: (c.created_at, _number(c.key))
+            )
+            if remark.key not in known
+        ]
+        created, orphans = comments_import(article=page, comments=new, known=known)
+        for key in orphans:
+            self.report.warn(
+                post.position,
+                f"comment {key} answers a comment not imported; shown at the top level",
+            )
+        self.report.count("comment", "created", len(created))
+        self.remember_many("comment", {keys[k]: row for k, row in created.items()})
+
+    def remember_many(self, kind: str, objects: dict) -> None:
+        """Record new objects this run created, in one query."""
+        if not objects:
+            return
+        content_type = ContentType.objects.get_for_model(
+            next(iter(objects.values())), for_concrete_model=False
+        )
+        ImportedItem.objects.bulk_create(
+            [
+                ImportedItem(
+                    origin=self.origin,
+                    kind=kind,
+                    source_id=key[:255],
+                    content_type=content_type,
+                    object_id=obj.pk,
+                    linked_by_run=self.run_row,
+                    created_by_run=self.run_row,
                 )
-                made[remark.key] = comment
-                pending.remove(remark)
-                progressed = True
-                self.report.count("comment", "created")
-                self.remember("comment", keys[remark.key], comment, created=True)
-            if not progressed:  # a loop of parents: break it at the oldest
-                pending[0].parent_key = ""
+                for key, obj in objects.items()
+            ],
+            batch_size=500,
+        )
 
     # -- redirects ----------------------------------------------------------------
     def redirects(self, paths, target, key: str, *, link: str = "") -> None:
-        target_path = target.url if target is not None and not link else link
-        for path in paths:
-            old = Redirect.normalise_path(path)
-            if (
-                not old
-                or old == Redirect.normalise_path(target_path or "")
-                or len(old) > 255
-            ):
-                continue
-            if self.served_by_another_page(old, target):
-                continue
-            existing = Redirect.objects.filter(old_path=old, site=None).first()
-            if existing:
-                item = self.find("redirect", old)
-                if item is None or item.object_id != existing.pk:
-                    self.report.count("redirect", "kept")
-                    self.report.warn(
-                        f"redirect {old}",
-                        "a redirect made here already uses this address; left as it is",
-                    )
-                    continue
-                existing.redirect_page = None if link else target
-                existing.redirect_link = link
-                existing.save()
+        """A permanent redirect from each old address to ``target`` (or ``link``)."""
+        target_path = Redirect.normalise_path(link or target.url)
+        wanted = {Redirect.normalise_path(path) for path in paths}
+        wanted = {old for old in wanted if old and len(old) <= 255} - {target_path}
+        # "/slug/" where another page lives: that page wins anyway.
+        single = {old[1:] for old in wanted if old.count("/") == 1 and "?" not in old}
+        if single:
+            served = self.children(Page).filter(slug__in=single)
+            if target is not None:
+                served = served.exclude(pk=target.pk)
+            wanted -= {f"/{slug}" for slug in served.values_list("slug", flat=True)}
+        existing = {
+            redirect.old_path: redirect
+            for redirect in Redirect.objects.filter(old_path__in=wanted, site=None)
+        }
+        ours = dict(
+            ImportedItem.objects.filter(
+                origin=self.origin, kind="redirect", source_id__in=existing
+            ).values_list("source_id", "object_id")
+        )
+        for old, redirect in existing.items():
+            if ours.get(old) != redirect.pk:
+                self.report.count("redirect", "kept")
+                self.report.warn(
+                    f"redirect {old}",
+                    "a redirect made here already uses this address; left as it is",
+                )
+            elif redirect.link != (link or target.url):
+                redirect.redirect_page = None if link else target
+                redirect.redirect_link = link
+                redirect.save()
                 self.report.count("redirect", "updated")
-                continue
-            self.report.count("redirect", "created")
-            if self.dry_run:
-                continue
-            redirect = Redirect.objects.create(
+        new = sorted(wanted - set(existing))
+        self.report.count("redirect", "created", len(new))
+        if self.dry_run or not new:
+            return
+        created = Redirect.objects.bulk_create(
+            Redirect(
                 old_path=old,
                 site=None,
                 is_permanent=True,
                 redirect_page=None if link else target,
                 redirect_link=link,
             )
-            self.remember("redirect", old, redirect, created=True)
+            for old in new
+        )
+        self.remember_many("redirect", {r.old_path: r for r in created})
+        # Addresses that were "not found" lead somewhere now.
+        reader_content_changed(keys=(MISSING,))
 
     def plan_redirects(self, post: Post) -> None:
         """Count the redirects a post's import would add (dry runs)."""
@@ -706,14 +749,6 @@ class Importer:
         self.report.count("redirect", "created", len(paths - existing))
         if existing:
             self.report.count("redirect", "kept", len(existing))
-
-    def served_by_another_page(self, path: str, target) -> bool:
-        """True for "/slug/" when another page lives there: it wins anyway."""
-        segments = path.strip("/").split("/")
-        if len(segments) != 1 or "?" in path:
-            return False
-        pages = self.children(Page).filter(slug=segments[0])
-        return pages.exclude(pk=getattr(target, "pk", None)).exists()
 
     def person_redirects(self, person: Person) -> None:
         author_id = self.authors.get(person.key)

@@ -238,3 +238,24 @@ def test_each_change_gets_a_later_mark_even_when_the_clock_stands_still_or_steps
         third = last_content_change()
     assert first < second < third
     assert validators_for(first) != validators_for(second) != validators_for(third)
+
+
+def test_a_bulk_job_records_one_change_and_one_purge_per_flush(db, publication):
+    from broadsheet.core.caching import content_changes_batched
+    from broadsheet.core.models import PagePurge
+
+    home, section = publication["home"], publication["sections"][0]
+    before, purges = last_content_change(), PagePurge.objects.count()
+    with content_changes_batched() as flush:
+        first = factories.make_article(home, section, publication["authors"])
+        second = factories.make_article(home, section, publication["authors"])
+        # Nothing reaches readers' caches until the flush.
+        assert last_content_change() == before
+        assert PagePurge.objects.count() == purges
+        flush()
+        assert last_content_change() > before
+        assert PagePurge.objects.count() == purges + 1
+        keys = set(PagePurge.objects.latest("pk").keys.split())
+        assert {f"page:{first.pk}", f"page:{second.pk}"} <= keys
+        flushed = last_content_change()
+    assert last_content_change() == flushed  # nothing left over to flush

@@ -114,26 +114,24 @@ def test_a_zip_of_uploads_with_a_bomb_and_a_fake_image(
 def test_a_failing_post_leaves_nothing_and_the_rest_goes_on(
     publication, tmp_path, run_import, monkeypatch
 ):
-    made = []
-    real = comment_services.comment_import
+    real = comment_services.comments_import
 
-    def failing_on_the_third(**fields):
-        if len(made) == 2:
+    def failing_after_saving(**fields):
+        created = real(**fields)
+        if len(created[0]) == 6:  # post 101's thread, all saved: then a failure
             raise RuntimeError("disk full")
-        made.append(real(**fields))
-        return made[-1]
+        return created
 
-    # Fault injection: the third comment of post 101 fails after two were saved.
+    # Fault injection: post 101 fails after its article and comments were saved.
     monkeypatch.setattr(
-        "broadsheet.imports.services.comment_import", failing_on_the_third
+        "broadsheet.imports.services.comments_import", failing_after_saving
     )
     _, report = run_import("wordpress", write(tmp_path, "x.xml", wxr()))
     assert "item 3 (post id 101): RuntimeError: disk full" in report
     assert not ImportedItem.objects.filter(kind="article", source_id="101").exists()
-    assert not ArticlePage.objects.filter(
-        title__startswith="Chip output rises to"
-    ).exists()
-    assert not Comment.objects.exists()  # the two saved comments went with it
+    lost = ArticlePage.objects.filter(title__startswith="Chip output rises to")
+    assert not lost.exists()
+    assert not Comment.objects.exists()  # the saved comments went with it
     assert ArticlePage.objects.filter(slug="safety-label").exists()
     assert "article: 8 created, 1 failed" in report
 
