@@ -116,7 +116,7 @@ def test_an_administrator_imports_a_wordpress_site(browser, demo):
     assert partial, seen
     assert page.locator(".run-count").inner_text() == f"{total} of {total} items"
     assert "items a second" in page.locator(".run-rate").inner_text()
-    assert page.get_by_role("button", name="Undo this import").is_visible()
+    assert page.get_by_role("link", name="Undo this import").is_visible()
     page.screenshot(path=str(SCREENSHOTS / "import-finished.png"), full_page=True)
     context.close()
 

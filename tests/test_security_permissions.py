@@ -9,7 +9,8 @@ The roles are Broadsheet's staff groups (core.roles), a reader and nobody:
 - author: also publishes, schedules, unpublishes and deletes their own;
 - editor: also edits, publishes and deletes anyone's, moderates comments,
   composes, tests and sends newsletters;
-- administrator: also settings, users, staff invitations and imports.
+- administrator: also settings, users, staff invitations and imports (of
+  subscribers, and of whole sites from WordPress, Ghost or Substack).
 
 The admin routes that are ours are enumerated (views from broadsheet.*,
 snippet views of our models, site settings of ours) and must match the
@@ -39,6 +40,8 @@ from wagtail.models import Site, WorkflowState
 from broadsheet.accounts.models import Member
 from broadsheet.accounts.services import member_ban
 from broadsheet.comments.models import Comment
+from broadsheet.imports.models import ImportRun
+from broadsheet.imports.tests.wxr import wxr
 from broadsheet.newsletter.models import (
     Delivery,
     Issue,
@@ -125,6 +128,12 @@ ROUTES = {
     **snippet_rules(Issue, SNIPPET_VIEWS | CHOOSER_VIEWS),
     "staff_invite": Rule(ADMIN, post=False),
     **snippet_rules(Subscriber),
+    "imports_index": Rule(ADMIN, post=False),
+    "imports_new": Rule(ADMIN, post=False),
+    "imports_run": Rule(ADMIN, ImportRun, post=False),
+    "imports_progress": Rule(ADMIN, ImportRun, post=False),
+    "imports_confirm": Rule(ADMIN, ImportRun, post=False),
+    "imports_undo": Rule(ADMIN, ImportRun, post=False),
     "settings:core.Branding": Rule(ADMIN),
     "settings:distribution.SearchEngines": Rule(ADMIN),
     "settings:podcast.PodcastPromo": Rule(ADMIN),
@@ -199,6 +208,9 @@ def world(publication):
             article=article, author=author, body=body, status=status
         )
 
+    ImportRun.objects.create(
+        platform="wordpress", file_name="wire.xml", status=ImportRun.Status.FINISHED
+    )
     return {
         "issues": {name: issue(name) for name in ("send", "schedule", "test", "skip")},
         "comments": {
@@ -320,6 +332,24 @@ def _import_upload(world):
 
 # name: (allowed, request(client, world) -> response, effect(world) -> bool)
 ACTIONS = {
+    "site import": (
+        ADMIN,
+        lambda c, w: c.post(
+            "/admin/imports/new/",
+            {
+                "platform": "wordpress",
+                "export": SimpleUploadedFile("site.xml", wxr().encode()),
+            },
+        ),
+        lambda w: ImportRun.objects.filter(file_name="site.xml").exists(),
+    ),
+    "site import undo": (
+        ADMIN,
+        lambda c, w: c.post(
+            f"/admin/imports/{ImportRun.objects.get(file_name='wire.xml').pk}/undo/"
+        ),
+        lambda w: ImportRun.objects.get(file_name="wire.xml").status == "undoing",
+    ),
     "issue send": (
         EDITOR,
         # "Send now" asks first; the confirmation page's POST sends.

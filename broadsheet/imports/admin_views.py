@@ -5,13 +5,14 @@ the worker imports, and the run's page shows its progress (it refreshes
 itself every two seconds while the worker is busy, script or not).
 """
 
+from collections import Counter
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from broadsheet.core.admin_pages import admin_page
 from broadsheet.imports.forms import ImportForm
@@ -70,9 +71,9 @@ def new(request):
     )
 
 
-def run_page(request, run_id: int):
+def run_page(request, pk: int):
     _allowed(request)
-    run = get_object_or_404(ImportRun, pk=run_id)
+    run = get_object_or_404(ImportRun, pk=pk)
     confirmed = (
         ImportRun.objects.filter(upload=run.upload, dry_run=False).first()
         if run.dry_run and run.upload
@@ -87,10 +88,10 @@ def run_page(request, run_id: int):
     )
 
 
-def progress(request, run_id: int):
+def progress(request, pk: int):
     """What the run's page script follows while the worker works."""
     _allowed(request)
-    run = get_object_or_404(ImportRun, pk=run_id)
+    run = get_object_or_404(ImportRun, pk=pk)
     rate = run.items_per_second
     response = JsonResponse(
         {
@@ -105,14 +106,15 @@ def progress(request, run_id: int):
     return response
 
 
-@require_POST
-def confirm(request, run_id: int):
-    """Import for real what a finished dry run planned."""
+def confirm(request, pk: int):
+    """Import for real what a finished dry run planned (the button is a POST)."""
     _allowed(request)
+    if request.method != "POST":
+        return redirect("imports_run", pk)
     with transaction.atomic():
         plan = get_object_or_404(
             ImportRun.objects.select_for_update(),
-            pk=run_id,
+            pk=pk,
             dry_run=True,
             status=ImportRun.Status.PLANNED,
         )
@@ -132,15 +134,31 @@ def confirm(request, run_id: int):
     return redirect("imports_run", run.pk)
 
 
-@require_POST
-def undo(request, run_id: int):
+def undo(request, pk: int):
+    """Ask, then remove what a finished import created (in the worker)."""
     _allowed(request)
+    run = get_object_or_404(ImportRun, pk=pk, dry_run=False)
+    if request.method != "POST":
+        return admin_page(
+            request,
+            "imports/admin/undo.html",
+            {"run": run, "summary": _created_summary(run)},
+            title=_("Undo %(run)s") % {"run": run},
+            icon="download",
+        )
     with transaction.atomic():
-        run = get_object_or_404(ImportRun.objects.select_for_update(), pk=run_id)
-        if run.dry_run or run.status != ImportRun.Status.FINISHED:
+        run = get_object_or_404(ImportRun.objects.select_for_update(), pk=pk)
+        if run.status != ImportRun.Status.FINISHED:
             messages.error(request, _("Only a finished import can be undone."))
             return redirect("imports_run", run.pk)
         run.status = ImportRun.Status.UNDOING
         run.save(update_fields=["status"])
         transaction.on_commit(lambda: undo_import.enqueue(run.pk))
     return redirect("imports_run", run.pk)
+
+
+def _created_summary(run: ImportRun) -> str:
+    counts = Counter(run.created_items.values_list("kind", flat=True))
+    return ", ".join(
+        f"{n:,} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()
+    ) or _("nothing")

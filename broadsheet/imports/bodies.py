@@ -345,7 +345,12 @@ class _Walker:
 
     def on_figure(self, node: Node) -> None:
         classes = node.attrs.get("class", "")
-        caption_node = node.find("figcaption")
+        images = list(node.find_all("img"))
+        # Its own caption; a gallery's figures keep theirs.
+        caption_node = next(
+            (c for c in node.children if isinstance(c, Node) and c.tag == "figcaption"),
+            node.find("figcaption") if len(images) <= 1 else None,
+        )
         caption = " ".join(caption_node.text().split()) if caption_node else ""
         if caption_node is not None:
             _remove(node, caption_node)
@@ -354,9 +359,8 @@ class _Walker:
             if url:
                 self.embed(url, caption)
                 return
-        image = node.find("img")
-        if image is not None and node.find("blockquote") is None:
-            self.image(image, caption=caption)
+        if len(images) == 1 and node.find("blockquote") is None:
+            self.image(images[0], caption=caption)
             return
         self.walk(node.children)
         if caption:

@@ -10,18 +10,18 @@ def register_admin_urls():
     return [
         path("imports/", admin_views.index, name="imports_index"),
         path("imports/new/", admin_views.new, name="imports_new"),
-        path("imports/<int:run_id>/", admin_views.run_page, name="imports_run"),
+        path("imports/<int:pk>/", admin_views.run_page, name="imports_run"),
         path(
-            "imports/<int:run_id>/progress/",
+            "imports/<int:pk>/progress/",
             admin_views.progress,
             name="imports_progress",
         ),
         path(
-            "imports/<int:run_id>/confirm/",
+            "imports/<int:pk>/confirm/",
             admin_views.confirm,
             name="imports_confirm",
         ),
-        path("imports/<int:run_id>/undo/", admin_views.undo, name="imports_undo"),
+        path("imports/<int:pk>/undo/", admin_views.undo, name="imports_undo"),
     ]
 
 

@@ -218,6 +218,13 @@ def ghost_export(version="5.96.0") -> dict:
         ),
         post("p7", "About this site", "about", kind="page", body=LEXICAL),
         post("p8", "Only sent by email", "email-only", status="sent", body=LEXICAL),
+        post(
+            "p9",
+            "Обзор открытых моделей",
+            "обзор-моделей",
+            body_kind="html",
+            body="<p>Кратко.</p>",
+        ),
     ]
     data = {
         "posts": posts,

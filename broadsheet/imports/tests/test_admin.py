@@ -82,6 +82,8 @@ def test_upload_dry_run_confirm_and_undo(
     assert again["Location"] == f"/admin/imports/{run.pk}/"
     assert ImportRun.objects.filter(dry_run=False).count() == 1
 
+    asked = administrator.get(f"/admin/imports/{run.pk}/undo/").content.decode()
+    assert "9 articles" in asked and "6 comments" in asked
     with django_capture_on_commit_callbacks(execute=True):
         administrator.post(f"/admin/imports/{run.pk}/undo/")
     run.refresh_from_db()

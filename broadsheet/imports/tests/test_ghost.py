@@ -38,6 +38,7 @@ def test_posts_pages_and_states(imported):
     assert restriction.restriction_type == PageViewRestriction.LOGIN
     assert article("p7").title == "About this site"  # pages come too
     assert not article("p8").live  # sent by email only: a draft
+    assert article("p9").slug == "obzor-modeley"  # a non-Latin address
 
 
 def test_authors_tags_and_the_primary_tag_as_section(imported):
@@ -118,6 +119,10 @@ def test_old_addresses(imported, client):
         assert (response.status_code, response["Location"]) == (301, new), old
         assert client.get(new).status_code == 200
     assert client.get("/open-weights/").status_code == 200
+    response = client.get(
+        "/%D0%BE%D0%B1%D0%B7%D0%BE%D1%80-%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D0%B5%D0%B9/"
+    )
+    assert (response.status_code, response["Location"]) == (301, "/obzor-modeley/")
 
 
 def test_unknown_ghost_version_is_refused(publication, tmp_path, run_import):

@@ -124,7 +124,7 @@ def test_a_failing_post_leaves_nothing_and_the_rest_goes_on(
 
     # Fault injection: post 101 fails after its article and comments were saved.
     monkeypatch.setattr(
-        "broadsheet.imports.services.comments_import", failing_after_saving
+        "broadsheet.imports.writer.comments_import", failing_after_saving
     )
     _, report = run_import("wordpress", write(tmp_path, "x.xml", wxr()))
     assert "item 3 (post id 101): RuntimeError: disk full" in report
