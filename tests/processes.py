@@ -5,7 +5,11 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
+
+import requests
 
 
 def free_port() -> int:
@@ -48,3 +52,41 @@ def stop_group(process: subprocess.Popen) -> None:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_for(url: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            # The first page view renders image sizes, so allow it time.
+            requests.get(url, timeout=60)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer in time")
+
+
+@contextmanager
+def demo_server(tmp_path: Path, *extra: str):
+    """`broadsheet demo` serving from ``tmp_path``, exactly as `make demo` runs.
+
+    Yields the base address, the environment, the command's output so far
+    (with the printed admin login) and the process.
+    """
+    port = free_port()
+    env = cli_env(tmp_path / "data")
+    log = (tmp_path / "demo.log").open("w+")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "broadsheet", "demo", "--port", str(port), *extra],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/", time.monotonic() + 180)
+        log.seek(0)
+        yield {"base": base, "env": env, "output": log.read(), "process": process}
+    finally:
+        stop_group(process)
+        log.close()

@@ -4,8 +4,6 @@ separate processes), from upload to dry-run report to progress to redirects.
 """
 
 import re
-import subprocess
-import sys
 import time
 import zipfile
 
@@ -15,8 +13,7 @@ from PIL import Image
 
 from broadsheet.imports.tests.wxr import item, write_uploads, wxr
 from tests.conftest import SCREENSHOTS
-from tests.processes import cli_env, free_port, stop_group
-from tests.test_cli import wait_for
+from tests.processes import demo_server
 
 EXTRA_POSTS = 150  # enough for the worker to take some seconds
 
@@ -24,24 +21,8 @@ EXTRA_POSTS = 150  # enough for the worker to take some seconds
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("import-demo")
-    port = free_port()
-    env = cli_env(tmp_path / "data")
-    log = (tmp_path / "demo.log").open("w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "broadsheet", "demo", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/", time.monotonic() + 180)
-        log.seek(0)
-        yield {"base": base, "output": log.read(), "tmp": tmp_path}
-    finally:
-        stop_group(process)
-        log.close()
+    with demo_server(tmp_path) as demo:
+        yield demo | {"tmp": tmp_path}
 
 
 def export_files(tmp_path):

@@ -6,59 +6,23 @@ exactly as `make demo` does.
 
 import json
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.processes import broadsheet, cli_env, free_port, shell, stop_group
-
-
-def wait_for(url: str, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            # The first page view renders image sizes, so allow it time.
-            requests.get(url, timeout=60)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer in time")
+from tests import processes
+from tests.processes import broadsheet, cli_env, shell
 
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     # One demo server for the tests that only read from it or add to it.
-    tmp_path = tmp_path_factory.mktemp("demo")
-    port = free_port()
-    env = cli_env(tmp_path / "data")
-    log = (tmp_path / "demo.log").open("w+")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "broadsheet",
-            "demo",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/", time.monotonic() + 180)
-        log.seek(0)
-        yield {"base": base, "env": env, "output": log.read(), "process": process}
-    finally:
-        stop_group(process)
-        log.close()
+    with processes.demo_server(
+        tmp_path_factory.mktemp("demo"), "--workers", "1"
+    ) as demo:
+        yield demo
 
 
 def test_demo_serves_every_page_type_and_the_printed_login_works(demo_server):

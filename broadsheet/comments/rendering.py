@@ -53,7 +53,10 @@ _MD = _parser()
 
 def render_comment(text: str) -> str:
     """Return safe HTML for a comment's Markdown."""
-    html = _MD.render(text)
+    return _sanitise(_MD.render(text))
+
+
+def _sanitise(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -76,14 +79,7 @@ def clean_imported_html(html: str) -> str:
         html = "".join(
             "<p>" + part.replace("\n", "<br>") + "</p>" for part in paragraphs if part
         )
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="nofollow ugc noopener",
-        strip_comments=True,
-    )
+    return _sanitise(html)
 
 
 # Deeper than this, markdown-it stops parsing and drops the rest of the text

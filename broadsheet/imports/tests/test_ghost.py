@@ -5,17 +5,12 @@ from datetime import UTC, datetime
 import pytest
 from wagtail.models import PageViewRestriction
 
-from broadsheet.imports.models import ImportedItem
 from broadsheet.imports.tests.ghostexport import write_content, write_ghost
+from broadsheet.imports.tests.lookup import imported_article as article
 from broadsheet.newsletter.models import Newsletter, Subscriber
-from broadsheet.newsroom.models import ArticlePage, Author
+from broadsheet.newsroom.models import Author
 
 pytestmark = pytest.mark.django_db
-
-
-def article(post_id: str) -> ArticlePage:
-    item = ImportedItem.objects.get(kind="article", source_id=post_id)
-    return ArticlePage.objects.get(pk=item.object_id)
 
 
 @pytest.fixture

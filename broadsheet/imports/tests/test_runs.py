@@ -9,6 +9,7 @@ from wagtail.models import Page, Revision
 
 from broadsheet.comments.models import Comment
 from broadsheet.imports.models import ImportedItem, ImportRun
+from broadsheet.imports.tests.lookup import imported_article
 from broadsheet.imports.tests.wxr import item, write_export, write_uploads
 from broadsheet.newsroom.models import ArticlePage, Author
 
@@ -20,11 +21,6 @@ def census() -> dict:
     return {model.__name__: model.objects.count() for model in MODELS} | {
         "Image": get_image_model().objects.count()
     }
-
-
-def imported_article(post_id: str) -> ArticlePage:
-    item = ImportedItem.objects.get(kind="article", source_id=post_id)
-    return ArticlePage.objects.get(pk=item.object_id)
 
 
 @pytest.fixture

@@ -9,15 +9,11 @@ from wagtail.models import PageViewRestriction
 
 from broadsheet.comments.models import Comment
 from broadsheet.imports.models import ImportedItem, ImportRun
+from broadsheet.imports.tests.lookup import imported_article as article
 from broadsheet.imports.tests.wxr import write_export, write_uploads
-from broadsheet.newsroom.models import ArticlePage, Author, SectionPage
+from broadsheet.newsroom.models import Author, SectionPage
 
 pytestmark = pytest.mark.django_db
-
-
-def article(post_id: str) -> ArticlePage:
-    item = ImportedItem.objects.get(kind="article", source_id=post_id)
-    return ArticlePage.objects.get(pk=item.object_id)
 
 
 @pytest.fixture
