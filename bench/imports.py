@@ -238,7 +238,7 @@ def bench_size(posts: int, work: Path) -> dict:
 def bench_dry_run(target_mb: int, work: Path) -> dict:
     """A dry run over an export of about ``target_mb`` (long bodies)."""
     posts = 4000
-    paragraphs = max(3, int(target_mb * 2**20 / posts / 330))
+    paragraphs = max(3, int(target_mb * 2**20 / posts / 520))
     export = work / f"export-{target_mb}mb.xml"
     print(f"== dry run over about {target_mb} MB", flush=True)
     size = write_export(export, posts, body_paragraphs=paragraphs)

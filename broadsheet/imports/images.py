@@ -1,6 +1,7 @@
 """The images posts use: read from the uploads given, checked, stored once."""
 
 import io
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.core.files.images import ImageFile
@@ -13,6 +14,9 @@ from broadsheet.imports.ledger import Ledger
 from broadsheet.imports.report import Report
 
 IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "AVIF"}
+# Addresses remembered in memory; older ones are found again in the ledger,
+# so memory does not grow with the number of images.
+REMEMBERED = 2000
 MAX_PIXELS = 60_000_000
 
 
@@ -34,11 +38,12 @@ class Images:
     ):
         self.media, self.ledger, self.report = media, ledger, report
         self.dry_run, self.keep = dry_run, keep
-        self.ids: dict[str, int | None] = {}
+        self.ids: OrderedDict[str, int | None] = OrderedDict()
 
     def find(self, src: str, alt: str, where: str) -> int | None:
         """The image's id (0 in a dry run), or None, reported, if unavailable."""
         if src in self.ids:
+            self.ids.move_to_end(src)
             return self.ids[src]
         image_id = None
         try:
@@ -60,6 +65,8 @@ class Images:
             self.report.count("image", "missing")
             self.report.warn(where, f"image {src} not imported: {refusal}")
         self.keep(self.ids, src, image_id)
+        while len(self.ids) > REMEMBERED:
+            self.ids.popitem(last=False)
         return image_id
 
     def _known(self, path: str) -> int | None:

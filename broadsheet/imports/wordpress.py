@@ -34,6 +34,7 @@ from broadsheet.imports.records import (
     Skipped,
     Term,
 )
+from broadsheet.imports.spill import DiskMap
 from broadsheet.imports.xmlstream import iter_elements
 
 MAX_SECTIONS = 12
@@ -110,7 +111,8 @@ class WordPressExport:
         self.path = path
         self.include_pages = pages
         self.media = MediaFolder(uploads, marker="wp-content/uploads/")
-        self.attachments: dict[str, Picture] = {}
+        # Attachment id → [address, alt text, caption], on disk (spill.py).
+        self.attachments = DiskMap()
         self.term_kinds: dict[str, str] = {}
         self.default_section = ""
         self.catalogue_: Catalogue | None = None
@@ -214,13 +216,11 @@ class WordPressExport:
             m.get("wp:meta_key"): m.get("wp:meta_value", "")
             for m in map(_fields, (c for c in element if _name(c.tag) == "wp:postmeta"))
         }
-        self.attachments[fields.get("wp:post_id", "")] = Picture(
-            src=fields.get("wp:attachment_url", ""),
-            alt=meta.get("_wp_attachment_image_alt", ""),
-            caption=html.unescape(
-                re.sub(r"<[^>]+>", "", fields.get("excerpt:encoded", ""))
-            ),
-        )
+        self.attachments[fields.get("wp:post_id", "")] = [
+            fields.get("wp:attachment_url", ""),
+            meta.get("_wp_attachment_image_alt", ""),
+            html.unescape(re.sub(r"<[^>]+>", "", fields.get("excerpt:encoded", ""))),
+        ]
 
     def _map_categories(self, catalogue, categories, tags, usage) -> None:
         def path(slug, seen=()):
@@ -345,8 +345,10 @@ class WordPressExport:
             fields = _fields(meta)
             key, value = fields.get("wp:meta_key", ""), fields.get("wp:meta_value", "")
             if key == "_thumbnail_id":
-                post.feature = self.attachments.get(value)
-                if post.feature is None:
+                attachment = self.attachments.get(value)
+                if attachment:
+                    post.feature = Picture(*attachment)
+                else:
                     post.not_imported.append(
                         f"featured image {value} (not in the export)"
                     )

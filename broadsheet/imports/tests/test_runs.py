@@ -104,3 +104,17 @@ def test_undo_removes_exactly_what_the_run_created(
     expected = before | {"Author": before["Author"] + 1}
     assert census() == expected
     assert ImportRun.objects.get(pk=first.pk).status == "undone"
+
+
+def test_an_image_is_imported_once_even_when_memory_forgets_it(
+    publication, files, run_import, monkeypatch
+):
+    # Only the last address stays in memory; the rest are found in the ledger.
+    monkeypatch.setattr("broadsheet.imports.images.REMEMBERED", 1)
+    export, uploads = files
+    images = get_image_model().objects.count()
+    _, report = run_import("wordpress", export, "--uploads", uploads)
+    assert get_image_model().objects.count() == images + 2
+    assert "image: 2 created, 1 missing" in report
+    hero = imported_article("101").hero_image_id
+    assert imported_article("101").body[4].value["image"].pk == hero
