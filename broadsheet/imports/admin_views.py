@@ -49,13 +49,18 @@ def new(request):
         media = (
             keep_upload(data["media"], folder, "media.zip") if data["media"] else None
         )
+        members = (
+            keep_upload(data["members"], folder, "members.csv")
+            if data["members"]
+            else None
+        )
         with transaction.atomic():
             run = ImportRun.objects.create(
                 platform=data["platform"],
                 file_name=data["export"].name[:255],
                 upload=str(upload),
                 content_upload=str(media or ""),
-                options={"pages": data["pages"]},
+                options={"pages": data["pages"], "members": str(members or "")},
                 dry_run=True,
                 created_by=request.user,
             )

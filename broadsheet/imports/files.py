@@ -5,6 +5,7 @@ symbolic links that lead out are refused), and a zip member is read only up to
 its limit, whatever its header claims, so a zip bomb stops at the limit.
 """
 
+import csv
 import posixpath
 import re
 import zipfile
@@ -146,3 +147,23 @@ class MediaFolder:
         if target.stat().st_size > IMAGE_LIMIT:
             raise Refused(f"{relative} is larger than {IMAGE_LIMIT // 2**20} MB")
         return target.read_bytes()
+
+
+def csv_rows(path: Path, *, required=("email",)):
+    """(line, row) for each row of a CSV file, its header checked first."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            reader = csv.DictReader(stream)
+            missing = set(required) - set(reader.fieldnames or [])
+            if missing:
+                raise ExportError(
+                    f"{path.name} has no column {', '.join(sorted(missing))}: is it "
+                    "the members CSV (Ghost: Members → Export)?"
+                )
+            yield from enumerate(reader, start=2)
+    except UnicodeDecodeError as error:
+        raise ExportError(
+            f"{path.name} is not UTF-8 text (byte {error.start}): save it as UTF-8."
+        ) from None
+    except csv.Error as error:
+        raise ExportError(f"{path.name} is not readable as CSV ({error}).") from None

@@ -35,6 +35,14 @@ class ImportForm(forms.Form):
             "from the old site."
         ),
     )
+    members = forms.FileField(
+        label=_("Ghost members (optional)"),
+        required=False,
+        help_text=_(
+            "Ghost keeps members out of its JSON export: Members → Export writes "
+            "a CSV. Only members subscribed to emails become subscribers."
+        ),
+    )
     pages = forms.BooleanField(
         label=_("Import WordPress pages as articles too"), required=False
     )
@@ -57,6 +65,13 @@ class ImportForm(forms.Form):
         media = cleaned.get("media")
         if media and not media.name.lower().endswith(".zip"):
             self.add_error("media", _("Choose a .zip file of the images folder."))
+        members = cleaned.get("members")
+        if members and platform != "ghost":
+            self.add_error(
+                "members", _("Members' CSV files are Ghost's: leave this empty.")
+            )
+        elif members and not members.name.lower().endswith(".csv"):
+            self.add_error("members", _("Choose the .csv file Ghost exported."))
         if media and platform == "substack":
             self.add_error(
                 "media", _("Substack's images stay on Substack: leave this empty.")

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 
-from broadsheet.imports.files import MediaFolder
+from broadsheet.imports.files import MediaFolder, csv_rows
 from broadsheet.imports.ghost_bodies import lexical_to_html, mobiledoc_to_html
 from broadsheet.imports.jsonstream import items, walk
 from broadsheet.imports.records import (
@@ -53,8 +53,13 @@ def _date(value) -> datetime | None:
 class GhostExport:
     platform = "ghost"
 
-    def __init__(self, path: Path, *, content: Path | None = None):
+    def __init__(
+        self, path: Path, *, content: Path | None = None, members: Path | None = None
+    ):
         self.path = path
+        # Ghost 5 and 6 leave members out of the JSON: Members → Export
+        # writes them as a CSV, with their email consent.
+        self.members_csv = members
         if content is not None and (content / "images").is_dir():
             content = content / "images"
         self.media = MediaFolder(content, marker="content/images/")
@@ -175,6 +180,8 @@ class GhostExport:
             )
         catalogue.post_count = counters[f"{data}.posts.item"]
         catalogue.reader_count = counters[f"{data}.members.item"]
+        if self.members_csv is not None:
+            catalogue.reader_count += sum(1 for _ in csv_rows(self.members_csv))
         self.catalogue_ = catalogue
         return catalogue
 
@@ -243,10 +250,27 @@ class GhostExport:
         )
 
     def readers(self):
-        self.catalogue()
+        catalogue = self.catalogue()
         rows = items(self.path, f"{self.root}.members.item", what=WHAT)
         for number, row in enumerate(rows, start=1):
             yield self._member(row, number)
+        if self.members_csv is None:
+            return
+        letters = [letter.key for letter in catalogue.newsletters[:1]]
+        for line, row in csv_rows(self.members_csv):
+            position = f"{self.members_csv.name} line {line}"
+            if (row.get("subscribed_to_emails") or "").strip().lower() != "true":
+                yield Skipped(
+                    "member", row.get("id", ""), "not subscribed to emails", position
+                )
+            elif (row.get("deleted_at") or "").strip():
+                yield Skipped("member", row.get("id", ""), "deleted in Ghost", position)
+            else:
+                yield Reader(
+                    email=row.get("email") or "",
+                    newsletter_keys=letters,
+                    position=position,
+                )
 
     def _member(self, row: dict, number: int) -> Reader | Skipped:
         member_id = str(row.get("id"))

@@ -5,7 +5,14 @@ from pathlib import Path
 from broadsheet.imports.records import ExportError
 
 
-def open_source(platform: str, path: Path, *, media: Path | None = None, pages=False):
+def open_source(
+    platform: str,
+    path: Path,
+    *,
+    media: Path | None = None,
+    members: Path | None = None,
+    pages=False,
+):
     """The reader for ``platform``'s export at ``path`` (not read yet)."""
     if not path.is_file():
         raise ExportError(f"{path} is not a file.")
@@ -16,7 +23,9 @@ def open_source(platform: str, path: Path, *, media: Path | None = None, pages=F
     if platform == "ghost":
         from broadsheet.imports.ghost import GhostExport
 
-        return GhostExport(path, content=media)
+        if members is not None and not members.is_file():
+            raise ExportError(f"{members} is not a file.")
+        return GhostExport(path, content=media, members=members)
     if platform == "substack":
         from broadsheet.imports.substack import SubstackExport
 

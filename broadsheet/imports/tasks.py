@@ -53,6 +53,7 @@ def perform_import(run_id: int) -> str:
             run.platform,
             Path(run.upload),
             media=Path(run.content_upload) if run.content_upload else None,
+            members=Path(members) if (members := run.options.get("members")) else None,
             pages=run.options.get("pages", False),
         )
         time_run(run, lambda: run_import(source, run=run, progress=RunProgress(run)))

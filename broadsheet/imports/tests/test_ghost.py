@@ -125,3 +125,33 @@ def test_unknown_ghost_version_is_refused(publication, tmp_path, run_import):
 
     with pytest.raises(CommandError, match="Ghost version 3.41.0 is not one"):
         run_import("ghost", write_ghost(tmp_path, version="3.41.0"))
+
+
+def test_members_from_ghosts_members_csv(publication, tmp_path, run_import):
+    members = tmp_path / "members.2026-06-01.csv"
+    members.write_text(
+        "id,email,name,note,subscribed_to_emails,complimentary_plan,"
+        "stripe_customer_id,created_at,deleted_at,labels,tiers\n"
+        "c1,cam@readers.example,Cam,,true,,,2026-01-02T00:00:00.000Z,,,\n"
+        "c2,dee@readers.example,Dee,,false,,,2026-01-03T00:00:00.000Z,,,\n"
+        "c3,eli@readers.example,Eli,,true,,,2026-01-04T00:00:00.000Z,"
+        "2026-02-01T00:00:00.000Z,,\n",
+        encoding="utf-8",
+    )
+    _, report = run_import("ghost", write_ghost(tmp_path), "--members", members)
+    cam = Subscriber.objects.get(email="cam@readers.example")
+    assert (cam.status, cam.source) == ("active", "ghost")
+    assert list(cam.newsletters.values_list("slug", flat=True)) == ["weekly-models"]
+    assert not Subscriber.objects.filter(email__startswith="dee").exists()
+    assert not Subscriber.objects.filter(email__startswith="eli").exists()
+    assert "member: not subscribed to emails" in report
+    assert "member: deleted in Ghost" in report
+
+
+def test_a_members_file_that_is_not_one_is_refused(publication, tmp_path, run_import):
+    from django.core.management.base import CommandError
+
+    wrong = tmp_path / "members.csv"
+    wrong.write_text("name,plan\nCam,free\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="has no column email"):
+        run_import("ghost", write_ghost(tmp_path), "--members", wrong)

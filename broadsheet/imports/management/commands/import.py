@@ -57,6 +57,12 @@ class Command(BaseCommand):
                     type=Path,
                     help="folder or zip holding the images (never fetched online)",
                 )
+            if platform == "ghost":
+                command.add_argument(
+                    "--members",
+                    type=Path,
+                    help="the members CSV (Ghost: Members → Export)",
+                )
             if platform == "wordpress":
                 command.add_argument(
                     "--pages", action="store_true", help="import pages as articles too"
@@ -79,6 +85,7 @@ class Command(BaseCommand):
                 options["platform"],
                 path,
                 media=options.get("media"),
+                members=options.get("members"),
                 pages=options.get("pages", False),
             )
             run = ImportRun.objects.create(
