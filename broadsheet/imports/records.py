@@ -76,6 +76,7 @@ class Post:
     # Ghost: the first tag, the section if a section of that name exists here
     primary_tag_key: str = ""
     password: str = ""  # a password-protected post keeps its password
+    comments_open: bool = True
     feature: Picture | None = None
     comments: list[Remark] = field(default_factory=list)
     old_paths: list[str] = field(default_factory=list)

@@ -307,6 +307,7 @@ class WordPressExport:
                 re.sub(r"<[^>]+>", "", fields.get("excerpt:encoded", ""))
             ),
             author_keys=[fields["dc:creator"]] if fields.get("dc:creator") else [],
+            comments_open=fields.get("wp:comment_status", "open") != "closed",
             position=position,
         )
         if fields.get("wp:post_password"):

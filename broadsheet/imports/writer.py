@@ -445,7 +445,7 @@ class Importer:
         if post.feature:
             page.hero_alt = post.feature.alt[:250]
             page.hero_caption = Truncator(post.feature.caption).chars(300)
-        page.comments_open = True
+        page.comments_open = post.comments_open
         authors = [self.authors[k] for k in post.author_keys if self.authors.get(k)]
         page.article_authors.set(
             [

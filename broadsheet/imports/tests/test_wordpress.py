@@ -61,6 +61,7 @@ def test_authors_sections_and_tags(imported):
     assert tags == ["ai", "chips"]
     # No category: the most used section.
     assert article("110").section.slug == "industry"
+    assert article("101").comments_open and not article("110").comments_open
 
 
 def test_slugs_shared_and_non_latin(imported):

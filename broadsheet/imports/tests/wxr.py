@@ -62,6 +62,7 @@ def item(
     link=None,
     password="",
     attachment_url="",
+    comment_status="open",
 ):
     year, month = date[:4], date[5:7]
     link = link or f"{SITE}/{year}/{month}/{slug}/"
@@ -92,7 +93,7 @@ def item(
     <wp:post_id>{post_id}</wp:post_id>
     <wp:post_date><![CDATA[{date}]]></wp:post_date>
     <wp:post_date_gmt><![CDATA[{date if status != "draft" else "0000-00-00 00:00:00"}]]></wp:post_date_gmt>
-    <wp:comment_status><![CDATA[open]]></wp:comment_status>
+    <wp:comment_status><![CDATA[{comment_status}]]></wp:comment_status>
     <wp:ping_status><![CDATA[open]]></wp:ping_status>
     <wp:post_name><![CDATA[{slug}]]></wp:post_name>
     <wp:status><![CDATA[{status}]]></wp:status>
@@ -299,6 +300,7 @@ def wxr(*, version="1.2", extra_items=(), body_change="") -> str:
             "orphan",
             author="",
             content="<p>Filed in a hurry.</p>",
+            comment_status="closed",
         ),
         item(
             201,
