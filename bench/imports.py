@@ -20,6 +20,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -184,15 +185,20 @@ def status_kb(pid: int, field: str) -> int:
 def measured(command: list[str], env: dict) -> dict:
     """Run ``command``; its time and resident memory, sampled twice a second."""
     started = time.monotonic()
+    # The report goes to a file: a pipe nobody reads until the end would fill
+    # up and stop the importer (a long report is hundreds of KB).
+    log = tempfile.TemporaryFile("w+")
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        command, env=env, stdout=log, stderr=subprocess.DEVNULL, text=True
     )
     samples, peak = [], 0
     while process.poll() is None:
         samples.append((time.monotonic() - started, status_kb(process.pid, "VmRSS")))
         peak = max(peak, status_kb(process.pid, "VmHWM"))
         time.sleep(0.5)
-    output = process.stdout.read()
+    log.seek(0)
+    output = log.read()
+    log.close()
     seconds = time.monotonic() - started
     if process.returncode:
         raise SystemExit(f"{command} failed:\n{output[-2000:]}")
