@@ -46,7 +46,10 @@ class Redirects:
                     f"redirect {old}",
                     "a redirect made here already uses this address; left as it is",
                 )
-            elif redirect.link != (link or target.url):
+            elif (redirect.redirect_page_id, redirect.redirect_link) != (
+                None if link else target.pk,
+                link,
+            ):
                 redirect.redirect_page = None if link else target
                 redirect.redirect_link = link
                 redirect.save()
