@@ -16,6 +16,7 @@ from broadsheet.core.pagecache.paths import uncached_prefixes
 from broadsheet.core.scheduler import register_scheduler_job, scheduler_jobs
 from broadsheet.core.security import frame_origins
 from broadsheet.core.signal_handlers import reader_content_models
+from broadsheet.imports import tasks as import_tasks
 from broadsheet.newsletter import compose, delivery
 from broadsheet.newsletter.models import Issue, Newsletter
 from broadsheet.newsroom.embeds import embed_providers
@@ -150,12 +151,13 @@ def test_no_import_cycles_between_modules():
 # chrome keys, frame origins and cache exclusions core once imported itself.
 
 
-def test_the_scheduler_runs_core_jobs_then_the_newsletter_jobs_in_order():
+def test_the_scheduler_runs_core_jobs_then_the_apps_jobs_in_order():
     assert list(scheduler_jobs())[:2] == ["publish_scheduled", "prune_page_purges"]
     assert list(scheduler_jobs().values())[2:] == [
         compose.compose_due_issues,
         delivery.send_due_issues,
         delivery.resume_stalled,
+        import_tasks.resume_stalled,
     ]
 
 
