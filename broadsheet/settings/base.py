@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     # Before wagtail.search: its update_index (with progress) replaces Wagtail's.
     "broadsheet.search",
     "broadsheet.imports",
+    "broadsheet.operations",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -1,0 +1,1 @@
+"""Running Broadsheet as a service: health and readiness, metrics, logs, backups."""
