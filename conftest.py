@@ -127,3 +127,38 @@ def smtp_server(settings):
     smtp.point_django_at(settings, controller.port)
     yield mailbox
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server (a real S3 API over HTTP) on loopback; its address."""
+    from moto.server import ThreadedMotoServer
+
+    from tests.processes import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def object_store(settings, s3_server):
+    """Media in a new bucket of the S3 server, as BROADSHEET_MEDIA_STORAGE_URL does."""
+    import secrets
+
+    from django.core.files.storage import default_storage
+
+    from broadsheet.settings.env import object_store_options
+
+    bucket = f"media-{secrets.token_hex(4)}"
+    url = f"s3+http://test:test@{s3_server}/{bucket}"
+    options = object_store_options(url)
+    backend = "broadsheet.core.object_store.ObjectStoreMedia"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": backend, "OPTIONS": options},
+    }
+    default_storage.bucket.create()
+    yield default_storage

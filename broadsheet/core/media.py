@@ -14,12 +14,18 @@ storage registers its folder in its ``AppConfig.ready()``
 (``register_public_folder``).
 """
 
+import mimetypes
 import posixpath
 
 from django.conf import settings
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponseNotModified
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.static import serve as static_serve
+from django.views.static import was_modified_since
+
+from broadsheet.core.object_store import is_local
 
 # Wagtail's folders whose files every reader may fetch: image originals,
 # renditions, and the avatars the admin shows beside editors' names. Not
@@ -61,7 +67,7 @@ def public_media_name(path: str) -> str | None:
 
 @require_safe
 def serve_media(request, path):
-    """Serve a public uploaded file from local media storage, cacheable for a day.
+    """Serve a public uploaded file from media storage, cacheable for a day.
 
     Rendition and social-card file names change whenever the image does, so
     a day is safe.
@@ -69,6 +75,22 @@ def serve_media(request, path):
     name = public_media_name(path)
     if name is None:
         raise Http404("Not a public media file.")
-    response = static_serve(request, name, document_root=settings.MEDIA_ROOT)
+    if is_local(default_storage):
+        response = static_serve(request, name, document_root=settings.MEDIA_ROOT)
+    else:
+        response = _serve_from_store(request, name)
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _serve_from_store(request, name: str):
+    """Stream a file from the object store, with Last-Modified and 304s."""
+    if not default_storage.exists(name):
+        raise Http404("No such media file.")
+    modified = default_storage.get_modified_time(name).timestamp()
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
+        return HttpResponseNotModified()
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    response["Last-Modified"] = http_date(modified)
     return response

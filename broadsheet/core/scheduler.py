@@ -1,7 +1,10 @@
 """The scheduler: periodic jobs that must happen without anyone pressing a button.
 
-``broadsheet serve`` (and so the demo) runs it as a child process. Each tick
-is idempotent, so two schedulers or a restart mid-tick do no harm.
+``broadsheet serve`` (and so the demo) runs it as a child process. Several
+may run, one per machine for resilience: only the holder of the scheduler
+lock (core.leadership) runs the jobs, and the others take over within one
+interval when it dies. Each tick is idempotent all the same, so a restart
+mid-tick does no harm.
 
 Core knows no app, so the jobs are a registry: core runs Wagtail's
 scheduled publishing first, then the jobs apps register in their
@@ -15,6 +18,8 @@ from collections.abc import Callable
 from django.core.management import call_command
 from django.db import close_old_connections
 
+from broadsheet.core.leadership import scheduler_lock
+from broadsheet.core.pagecache.cdn import CdnPurgeForwarder
 from broadsheet.core.pagecache.coherence import purge_log
 
 logger = logging.getLogger("broadsheet.scheduler")
@@ -59,11 +64,29 @@ def tick() -> None:
 
 
 def run_forever(interval: int) -> None:
+    """Tick every ``interval`` seconds while holding the scheduler lock.
+
+    The holder also forwards page cache purges to the CDN (if one is
+    configured), so each purge reaches it once, however many nodes run.
+    """
     logger.info("Scheduler started, running every %s s", interval)
+    lock = scheduler_lock()
+    forwarder = CdnPurgeForwarder.from_settings()
+    leading = None  # unknown until the first look
     while True:
         close_old_connections()
-        try:
-            tick()
-        except Exception:
-            logger.exception("Scheduler tick failed")
+        holds = lock.hold()
+        if holds != leading:
+            leading = holds
+            if holds:
+                logger.info("Scheduler holds the lock: running the jobs")
+            else:
+                logger.info("Another scheduler holds the lock: standing by")
+            if forwarder:
+                forwarder.start() if holds else forwarder.stop()
+        if holds:
+            try:
+                tick()
+            except Exception:
+                logger.exception("Scheduler tick failed")
         time.sleep(interval)

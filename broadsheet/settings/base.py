@@ -175,8 +175,18 @@ BROADSHEET_IMPORTS_DIR = Path(
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_URL = "/static/"
+# Media on this machine's disk by default; in an S3-compatible object store
+# when BROADSHEET_MEDIA_STORAGE_URL names one (core/object_store.py).
+MEDIA_STORAGE_URL = env.env_str("BROADSHEET_MEDIA_STORAGE_URL")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "broadsheet.core.object_store.ObjectStoreMedia",
+            "OPTIONS": env.object_store_options(MEDIA_STORAGE_URL),
+        }
+        if MEDIA_STORAGE_URL
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {"BACKEND": "broadsheet.core.storage.StaticFilesStorage"},
 }
 # Local media is served by Broadsheet itself; turn off behind a web server or CDN.
@@ -354,6 +364,10 @@ PAGE_CACHE = {
     # How often a process reads the shared purge log (only when busy).
     "POLL_SECONDS": 0.25,
 }
+# A CDN in front, purged by key from the page cache's purge log
+# (core/pagecache/cdn.py): "varnish+http://host:port,…" or "fastly://SERVICE".
+CDN_PURGE = env.env_str("BROADSHEET_CDN_PURGE")
+CDN_PURGE_TOKEN = env.env_str("BROADSHEET_CDN_PURGE_TOKEN")
 LISTING_PAGE_SIZE = env.env_int("BROADSHEET_LISTING_PAGE_SIZE", 12)
 # Pages a reader's browser keeps for offline reading (oldest dropped first).
 OFFLINE_MAX_PAGES = env.env_int("BROADSHEET_OFFLINE_PAGES", 50)

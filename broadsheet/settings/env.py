@@ -8,6 +8,7 @@ import os
 import secrets
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -48,6 +49,54 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def object_store_options(url: str) -> dict:
+    """Options of the S3-compatible media store named by one URL.
+
+    ``s3://KEY:SECRET@host[:port]/bucket[/prefix]?region=…`` speaks HTTPS,
+    ``s3+http://…`` plain HTTP (a store on the same private network). The
+    key and secret may instead come from ``AWS_ACCESS_KEY_ID`` and
+    ``AWS_SECRET_ACCESS_KEY``, as boto3 reads them.
+    """
+    parts = urlsplit(url)
+    schemes = {"s3": "https", "s3+https": "https", "s3+http": "http"}
+    bucket, _, prefix = parts.path.lstrip("/").partition("/")
+    if parts.scheme not in schemes or not parts.hostname or not bucket:
+        raise ImproperlyConfigured(
+            "BROADSHEET_MEDIA_STORAGE_URL must look like"
+            " s3://KEY:SECRET@host/bucket (or s3+http:// for plain HTTP),"
+            f" not {url!r}."
+        )
+    query = parse_qs(parts.query)
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    options = {
+        "bucket_name": bucket,
+        "location": prefix.strip("/"),
+        "endpoint_url": f"{schemes[parts.scheme]}://{host}",
+        "region_name": query.get("region", ["us-east-1"])[0],
+        "default_acl": None,  # the bucket stays private: we serve the files
+        "file_overwrite": False,
+        "max_memory_size": 5 * 1024 * 1024,
+        # Fail fast when the store is away: a page or /readyz must not hang.
+        "client_config": _boto_config(),
+    }
+    if parts.username:
+        options["access_key"] = unquote(parts.username)
+        options["secret_key"] = unquote(parts.password or "")
+    return options
+
+
+def _boto_config():
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=2,
+        read_timeout=10,
+        retries={"max_attempts": 2, "mode": "standard"},
+        signature_version="s3v4",
+        s3={"addressing_style": "path"},
+    )
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
