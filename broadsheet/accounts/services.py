@@ -14,6 +14,10 @@ from broadsheet.core.caching import reader_content_changed
 from broadsheet.core.text import without_bidi_controls
 
 
+class AccountExists(Exception):
+    pass
+
+
 class NameTaken(Exception):
     pass
 
@@ -75,6 +79,37 @@ def member_for(user) -> Member:
         except (NameTaken, names.ValidationError):
             continue
     raise NameTaken(f"No free display name for user {user.pk}")
+
+
+def staff_ready_to_sign_in(user) -> Member:
+    """Staff sign in like members, by a verified address: mark the user's verified.
+
+    For accounts made by someone who already controls the site (the command
+    line, the demo), so no confirmation mail is needed.
+    """
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return member_for(user)
+
+
+@transaction.atomic
+def admin_create(*, email: str, password: str, name: str = ""):
+    """Create a superuser who can sign in at once (the first administrator)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccountExists(_("An account with this email address already exists."))
+    first, _space, last = name.strip().partition(" ")
+    username = email.split("@")[0][:100] or "admin"
+    while User.objects.filter(username=username).exists():
+        username = f"{username}-{User.objects.count()}"
+    user = User.objects.create_superuser(
+        username, email, password, first_name=first, last_name=last
+    )
+    staff_ready_to_sign_in(user)
+    return user
 
 
 @transaction.atomic

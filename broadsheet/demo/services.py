@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.core.management import call_command
@@ -25,7 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from broadsheet.accounts.services import member_for
+from broadsheet.accounts.services import staff_ready_to_sign_in
 from broadsheet.core.models import Branding
 from broadsheet.demo import artwork
 from broadsheet.demo.bodytext import parse_body
@@ -244,7 +243,7 @@ def ensure_admin_user(password_file: Path) -> tuple[str, str | None]:
     User = get_user_model()
     admin = User.objects.filter(username=ADMIN_USERNAME).first()
     if admin is not None:
-        _ensure_verified_member(admin)
+        staff_ready_to_sign_in(admin)
         password = password_file.read_text().strip() if password_file.exists() else None
         return admin.email, password
     password = secrets.token_urlsafe(12)
@@ -256,18 +255,8 @@ def ensure_admin_user(password_file: Path) -> tuple[str, str | None]:
         first_name=first_name,
         last_name=last_name,
     )
-    _ensure_verified_member(admin)
+    staff_ready_to_sign_in(admin)
     password_file.parent.mkdir(parents=True, exist_ok=True)
     password_file.write_text(password)
     password_file.chmod(0o600)
     return ADMIN_EMAIL, password
-
-
-def _ensure_verified_member(user) -> None:
-    """Staff sign in like members: by a verified email address."""
-    EmailAddress.objects.update_or_create(
-        user=user,
-        email=user.email,
-        defaults={"verified": True, "primary": True},
-    )
-    member_for(user)

@@ -96,7 +96,10 @@ def _insert(batch: list[Delivery]) -> int:
 
 
 def _start(issue_id: int) -> None:
-    send_issue.enqueue(issue_id)
+    # One sending task per worker that should share the issue: each claims
+    # its own leased batches (SKIP LOCKED), so none sends what another has.
+    for _sender in range(option("SENDERS")):
+        send_issue.enqueue(issue_id)
 
 
 def resume_stalled(now=None) -> list[int]:

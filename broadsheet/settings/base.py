@@ -340,6 +340,9 @@ NEWSLETTER = {
     "LEASE_SECONDS": env.env_int("BROADSHEET_NEWSLETTER_LEASE_SECONDS", 60),
     # Messages per second per worker (0: as fast as the mail server takes them).
     "RATE_PER_SECOND": env.env_int("BROADSHEET_NEWSLETTER_RATE", 0),
+    # Sending tasks started per issue: as many as the workers that should
+    # share it (several machines); extra ones find nothing left and stop.
+    "SENDERS": env.env_int("BROADSHEET_NEWSLETTER_SENDERS", 1),
     # First retry after a temporary failure; doubles each time, six tries.
     "RETRY_SECONDS": env.env_int("BROADSHEET_NEWSLETTER_RETRY_SECONDS", 60),
 }

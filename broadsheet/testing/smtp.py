@@ -40,6 +40,7 @@ class SMTPMailbox:
             envelope.content, policy=email.policy.default
         )
         message.envelope_to = list(envelope.rcpt_tos)
+        message.peer = session.peer  # which client connection sent it
         with self._lock:
             self.messages.append(message)
         if self.on_message is not None:

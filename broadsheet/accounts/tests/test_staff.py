@@ -1,6 +1,7 @@
 """Administrators invite staff by email, with a role; the invited person
 chooses a password through the link and signs in like everyone else."""
 
+import io
 import re
 
 import pytest
@@ -183,3 +184,30 @@ def test_only_administrators_see_the_invite_menu_item(client, administrator):
     dashboard = client.get("/admin/")
     assert dashboard.status_code == 200
     assert b"Invite staff" not in dashboard.content
+
+
+def test_create_admin_makes_an_administrator_who_can_sign_in(client, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    secret = tmp_path / "password"
+    secret.write_text("correct horse battery staple 7\n")
+    call_command(
+        "create_admin",
+        email="chief@example.org",
+        name="Ada Chief",
+        password_file=secret,
+        stdout=io.StringIO(),
+    )
+    response = client.post(
+        "/accounts/login/",
+        {"login": "chief@example.org", "password": "correct horse battery staple 7"},
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("create_admin", email="Chief@example.org", password_file=secret)
+    secret.write_text("short")
+    with pytest.raises(CommandError, match="too short"):
+        call_command("create_admin", email="b@example.org", password_file=secret)
+    with pytest.raises(CommandError, match="valid email"):
+        call_command("create_admin", email="not-an-address", password_file=secret)

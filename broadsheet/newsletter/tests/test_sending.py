@@ -269,3 +269,17 @@ def test_odd_addresses_do_not_stop_the_issue(smtp_server, issue, daily):
     bounced = Delivery.objects.get(subscriber__email="after@example.com")
     assert bounced.status == Delivery.Status.BOUNCED and len(bounced.last_error) <= 300
     assert Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT
+
+
+def test_several_senders_share_an_issue_and_send_each_message_once(
+    smtp_server, issue, daily, settings
+):
+    settings.NEWSLETTER = {**settings.NEWSLETTER, "SENDERS": 3, "BATCH_SIZE": 2}
+    for n in range(7):
+        factories.make_subscriber(f"s{n}@example.com", daily)
+    send(issue)  # three sending tasks, run one after another here
+    assert sorted(m.envelope_to[0] for m in smtp_server.messages) == [
+        f"s{n}@example.com" for n in range(7)
+    ]
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
