@@ -12,6 +12,7 @@ from broadsheet.core.views import csrf_token
 from broadsheet.distribution import urls as distribution_urls
 from broadsheet.newsletter import urls as newsletter_urls
 from broadsheet.newsroom import urls as newsroom_urls
+from broadsheet.operations import urls as operations_urls
 from broadsheet.podcast import urls as podcast_urls
 from broadsheet.privacy import urls as privacy_urls
 from broadsheet.pwa import urls as pwa_urls
@@ -23,6 +24,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("csrf/", csrf_token, name="csrf_token"),
+    # Probes and metrics; operations.views.OperationsMiddleware answers them
+    # before the rest of the middleware.
+    path("", include(operations_urls)),
 ]
 if settings.SERVE_MEDIA:
     urlpatterns += [

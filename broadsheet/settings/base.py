@@ -84,6 +84,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics, before anything for readers (the reader
+    # cache reads the database) and before the Host check: probes come by IP.
+    "broadsheet.operations.views.OperationsMiddleware",
+    # Each request's id on its log lines and in X-Request-ID; the access log.
+    "broadsheet.operations.request_id.RequestIdMiddleware",
+    "broadsheet.operations.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "broadsheet.core.security.SecurityHeadersMiddleware",
     # A body Django cannot read is a 400 here, before anything reads it.
@@ -137,6 +143,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         " PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer fails a connection in seconds instead of
+    # holding the request (libpq waits forever by default; 2 s is its least).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.env_int("BROADSHEET_DB_CONNECT_TIMEOUT", 3)
+    )
 
 REDIS_URL = env.env_str("REDIS_URL")
 # "default" is shared by every process (all web workers, the task worker and
@@ -152,6 +164,9 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "broadsheet",
+            # Redis down is an error in a second, not a hung request; the
+            # client reconnects by itself once it is back.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
         if REDIS_URL
         else {
@@ -420,10 +435,38 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
     }
 }
 
+# OPERATIONS (docs/operations.md)
+# ------------------------------------------------------------------------------
+# /metrics: a bearer token, or else (no token) direct requests from these
+# addresses or networks.
+METRICS_TOKEN = env.env_str("BROADSHEET_METRICS_TOKEN")
+METRICS_ALLOW = env.env_list("BROADSHEET_METRICS_ALLOW", ["127.0.0.1", "::1"])
+# prometheus_client's own variable (it reads it too): the folder where each
+# web worker process writes its figures, emptied at every start.
+PROMETHEUS_MULTIPROC_DIR = env.env_str("PROMETHEUS_MULTIPROC_DIR")
+# One line per request Django renders (method, path, status, duration, id).
+ACCESS_LOG = env.env_bool("BROADSHEET_ACCESS_LOG", False)
+LOG_FORMAT = env.env_str("BROADSHEET_LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ValueError(f"BROADSHEET_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "broadsheet.operations.log_format.RequestIdFilter"}
+    },
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {"()": "broadsheet.operations.log_format.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env.env_str("BROADSHEET_LOG_LEVEL", "INFO"),
