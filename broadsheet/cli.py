@@ -20,7 +20,8 @@ USAGE = """usage: broadsheet <command> [options]
 
 commands:
   demo      create the data folder, load the demo publication and serve it
-  serve     run the production web server with the task worker and scheduler
+  prepare   migrate the database and collect static files (once per release)
+  serve     run the web server, task worker and scheduler (--role: one of them)
   manage    run a Django management command (also: any other command name)
   help      show this message
 
@@ -120,17 +121,24 @@ def web_command(
     ]
 
 
-def _child_commands(host: str, port: int, workers: int) -> dict[str, list[str]]:
+ROLES = ("web", "worker", "scheduler")
+
+
+def _child_commands(
+    host: str, port: int, workers: int, role: str = "all"
+) -> dict[str, list[str]]:
+    """The processes of a role: ``all`` (one machine) runs the three roles."""
     python = sys.executable
-    return {
+    commands = {
         "web": web_command(host, port, workers),
         "worker": [python, "-m", "broadsheet", "db_worker", "--interval", "1"],
         "scheduler": [python, "-m", "broadsheet", "run_scheduler"],
     }
+    return commands if role == "all" else {role: commands[role]}
 
 
 def supervise(commands: dict[str, list[str]]) -> int:
-    """Run the web server, task worker and scheduler until one fails or we are stopped.
+    """Run the role's processes until the web server fails or we are stopped.
 
     A crashed worker or scheduler is restarted (their jobs are idempotent);
     if the web server exits, everything stops with its exit code.
@@ -173,11 +181,58 @@ def supervise(commands: dict[str, list[str]]) -> int:
     return 0
 
 
+def unreachable_service() -> str | None:
+    """One line naming a service that cannot be reached, or a bad CDN setting."""
+    import logging
+
+    from django.conf import settings
+
+    from broadsheet.core.pagecache.cdn import targets_from
+    from broadsheet.operations.health import readiness_checks, run_checks
+
+    try:
+        targets_from(settings.CDN_PURGE, settings.CDN_PURGE_TOKEN)
+    except ValueError as error:
+        return str(error)
+    # The probe's own warnings would repeat this line with a traceback's detail.
+    logging.getLogger("broadsheet.operations").disabled = True
+    checks = readiness_checks()
+    if not settings.REDIS_URL:
+        # The cache is a table of the database, made by `prepare`.
+        del checks["cache"]
+    try:
+        outcomes = run_checks(checks, timeout=10)
+    finally:
+        logging.getLogger("broadsheet.operations").disabled = False
+    where = {
+        "database": "DATABASE_URL",
+        "cache": "REDIS_URL",
+        "storage": "BROADSHEET_MEDIA_STORAGE_URL"
+        if settings.MEDIA_STORAGE_URL
+        else "BROADSHEET_MEDIA_ROOT",
+    }
+    failed = [name for name, outcome in outcomes.items() if outcome != "ok"]
+    if not failed:
+        return None
+    names = ", ".join(f"the {name} (check {where[name]})" for name in failed)
+    return f"cannot reach {names}; not starting."
+
+
 def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="broadsheet serve", description=serve.__doc__)
     _server_arguments(parser)
     parser.add_argument(
-        "--no-migrate", action="store_true", help="skip migrate/collectstatic"
+        "--no-migrate",
+        action="store_true",
+        help="skip migrate (run `broadsheet prepare` once per release instead);"
+        " a web node still collects its static files",
+    )
+    parser.add_argument(
+        "--role",
+        choices=(*ROLES, "all"),
+        default=os.environ.get("BROADSHEET_ROLE", "all"),
+        help="web (the site), worker (background tasks), scheduler (periodic"
+        " jobs; several may run, one holds the lock) or all (default)",
     )
     args = parser.parse_args(argv)
     _default_base_url(args.host, args.port)
@@ -190,10 +245,25 @@ def serve(argv: list[str]) -> int:
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
+    problem = unreachable_service()
+    if problem:
+        print(f"broadsheet: {problem}", file=sys.stderr)
+        return 2
     if not args.no_migrate:
         prepare()
-    print(f"Broadsheet is serving on http://{args.host}:{args.port}/", flush=True)
-    return supervise(_child_commands(args.host, args.port, args.workers))
+    elif args.role in ("web", "all"):
+        from django.core.management import call_command
+
+        # Static files live on each web node's own disk (WhiteNoise).
+        call_command("collectstatic", interactive=False, verbosity=0)
+    if args.role in ("web", "all"):
+        from broadsheet.operations.metrics import prepare_multiprocess_dir
+
+        prepare_multiprocess_dir()  # before granian's workers start
+        print(f"Broadsheet is serving on http://{args.host}:{args.port}/", flush=True)
+    else:
+        print(f"Broadsheet is running as {args.role}", flush=True)
+    return supervise(_child_commands(args.host, args.port, args.workers, args.role))
 
 
 serve.__doc__ = "Run the web server, task worker and scheduler."
@@ -231,6 +301,23 @@ def demo(argv: list[str]) -> int:
     return supervise(_child_commands(args.host, args.port, args.workers))
 
 
+def prepare_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet prepare",
+        description="Migrate the database, collect static files and mark every"
+        " cached page stale: once per release, on one machine, before the"
+        " nodes start with `serve --no-migrate`.",
+    )
+    parser.parse_args(argv)
+    _setup_django()
+    problem = unreachable_service()
+    if problem:
+        print(f"broadsheet: {problem}", file=sys.stderr)
+        return 2
+    prepare(quiet=False)
+    return 0
+
+
 def manage(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     from django.core.management import execute_from_command_line
@@ -239,7 +326,7 @@ def manage(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"demo": demo, "serve": serve, "manage": manage}
+COMMANDS = {"demo": demo, "serve": serve, "prepare": prepare_command, "manage": manage}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests import processes
-from tests.processes import broadsheet, cli_env, shell
+from tests.processes import broadsheet, cli_env, free_port, shell
 
 
 @pytest.fixture(scope="module")
@@ -269,3 +269,25 @@ def test_search_follows_publishing_within_seconds(demo_server):
     seconds = json.loads(done.stdout.split("SECONDS=", 1)[1])
     assert None not in seconds.values(), seconds
     assert max(seconds.values()) < 5, seconds
+
+
+def test_an_unreachable_service_is_one_line_at_start_up(tmp_path):
+    closed = free_port()
+    env = cli_env(tmp_path / "data")
+    env.update(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed}/broadsheet",
+        REDIS_URL=f"redis://127.0.0.1:{closed}/0",
+    )
+    for role in ("web", "worker", "scheduler"):
+        result = broadsheet("serve", "--role", role, env=env)
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines() == [
+            "broadsheet: cannot reach the database (check DATABASE_URL),"
+            " the cache (check REDIS_URL); not starting."
+        ]
+    env = cli_env(tmp_path / "data")
+    env.update(BROADSHEET_CDN_PURGE="ftp://cdn.example.net")
+    result = broadsheet("prepare", env=env)
+    assert result.returncode == 2
+    assert "BROADSHEET_CDN_PURGE: 'ftp://cdn.example.net' is not" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -23,6 +23,22 @@ def register_uncached_prefix(prefix: str) -> None:
         _uncached = _ADMIN_PREFIXES + _file_prefixes
 
 
+# Exact paths the page cache passes straight through (probes and metrics),
+# so a probe never waits on the purge log of a database that is away.
+_passed_paths: set[str] = set()
+
+
+def register_passed_path(path: str) -> None:
+    """Let the page cache hand ``path`` (exactly) to Django untouched."""
+    if not path.startswith("/"):
+        raise ValueError(f"A passed path starts with /, not {path!r}.")
+    _passed_paths.add(path)
+
+
+def passed_paths() -> frozenset[str]:
+    return frozenset(_passed_paths)
+
+
 def uncached_prefixes() -> tuple[str, ...]:
     return _uncached
 

@@ -27,7 +27,11 @@ from broadsheet.core.pagecache.keys import (
     MISSING,
     ROUTE_ENVIRON,
 )
-from broadsheet.core.pagecache.paths import file_prefixes, uncached_prefixes
+from broadsheet.core.pagecache.paths import (
+    file_prefixes,
+    passed_paths,
+    uncached_prefixes,
+)
 from broadsheet.core.pagecache.store import Entry, PageStore
 
 # How long each kind of answer is kept. Purges keep pages right; the time
@@ -46,7 +50,9 @@ MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 _TRACKING_PREFIXES = ("utm_",)
 _TRACKING_NAMES = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid"})
 # Headers never stored with a copy (the server adds its own Date).
-_UNSTORED = frozenset({"content-length", "date", "age", "x-cache"})
+# The request id belongs to the request that rendered the copy, not to the
+# readers answered from it.
+_UNSTORED = frozenset({"content-length", "date", "age", "x-cache", "x-request-id"})
 
 
 def _cache_key_query(query: str) -> str:
@@ -159,7 +165,7 @@ class PageCacheApp:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
-        if path.startswith(file_prefixes()):
+        if path.startswith(file_prefixes()) or path in passed_paths():
             # Files (static, media, documents, audio): WhiteNoise and the
             # views stream them, with their own validators and ranges.
             return self.application(environ, start_response)
