@@ -58,9 +58,9 @@ def new(request):
             run = ImportRun.objects.create(
                 platform=data["platform"],
                 file_name=data["export"].name[:255],
-                upload=str(upload),
-                content_upload=str(media or ""),
-                options={"pages": data["pages"], "members": str(members or "")},
+                upload=upload,
+                content_upload=media or "",
+                options={"pages": data["pages"], "members": members or ""},
                 dry_run=True,
                 created_by=request.user,
             )

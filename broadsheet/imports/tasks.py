@@ -8,7 +8,6 @@ was done is found and left, and what was not is done).
 import logging
 import time
 from datetime import timedelta
-from pathlib import Path
 
 from django.utils import timezone
 from django_tasks import task
@@ -17,7 +16,7 @@ from broadsheet.imports.models import ImportRun
 from broadsheet.imports.records import ExportError
 from broadsheet.imports.services import run_import, time_run, undo_run
 from broadsheet.imports.sources import open_source
-from broadsheet.imports.uploads import discard_uploads
+from broadsheet.imports.uploads import discard_uploads, local_files
 
 logger = logging.getLogger(__name__)
 STALLED_AFTER = timedelta(minutes=2)
@@ -48,15 +47,18 @@ def perform_import(run_id: int) -> str:
         ImportRun.Status.RUNNING,
     ):
         return "nothing to do"
+    files = (run.upload, run.content_upload, run.options.get("members", ""))
     try:
-        source = open_source(
-            run.platform,
-            Path(run.upload),
-            media=Path(run.content_upload) if run.content_upload else None,
-            members=Path(members) if (members := run.options.get("members")) else None,
-            pages=run.options.get("pages", False),
-        )
-        time_run(run, lambda: run_import(source, run=run, progress=RunProgress(run)))
+        with local_files(*files) as (upload, media, members):
+            source = open_source(
+                run.platform,
+                upload,
+                media=media,
+                members=members,
+                pages=run.options.get("pages", False),
+            )
+            progress = RunProgress(run)
+            time_run(run, lambda: run_import(source, run=run, progress=progress))
     except ExportError as error:
         _fail(run, str(error))
         return "failed"

@@ -117,3 +117,23 @@ def test_a_broken_export_fails_its_dry_run_with_the_reason(
     page = administrator.get(response["Location"])
     assert page.status_code == 200 and message in page.content.decode()
     assert "imports_confirm" not in page.content.decode()
+
+
+def test_with_media_in_an_object_store_the_upload_waits_in_the_store(
+    administrator, object_store, django_capture_on_commit_callbacks
+):
+    # Several machines: the worker may not be the node that took the upload.
+    articles = ArticlePage.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(administrator)
+    plan = ImportRun.objects.get()
+    assert plan.upload.startswith("store:imports/") and plan.status == "planned"
+    name = plan.upload.removeprefix("store:")
+    assert object_store.exists(name)
+    assert administrator.get(f"/media/{name}").status_code == 404  # private
+    with django_capture_on_commit_callbacks(execute=True):
+        administrator.post(f"/admin/imports/{plan.pk}/confirm/")
+    run = ImportRun.objects.get(dry_run=False)
+    assert run.status == "finished"
+    assert ArticlePage.objects.count() == articles + 9
+    assert not object_store.exists(name)  # discarded once imported
