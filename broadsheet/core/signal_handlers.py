@@ -12,24 +12,32 @@ delete of an instance of one of them (subclasses included):
   one section to another leaves both), or everything if it declares none.
 
 A page's draft being saved changes nothing a reader sees, so it purges
-nothing. A page published also queues the making of its image renditions
-(core/images.py), so that no reader waits for a resize.
+nothing. A page published, and a page's draft saved before that, also
+queue the making of its image renditions (core/images.py), so that no
+reader waits for a resize.
 """
 
 from collections.abc import Callable, Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
-from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
+from wagtail.models import (
+    CollectionViewRestriction,
+    Page,
+    PageViewRestriction,
+    Revision,
+    Site,
+)
 from wagtail.signals import page_published
 
 from broadsheet.core.caching import mark_content_changed, purge_after_commit
 from broadsheet.core.models import Branding
 from broadsheet.core.pagecache.keys import EVERYTHING, MISSING
-from broadsheet.core.tasks import make_page_renditions
+from broadsheet.core.tasks import make_draft_renditions, make_page_renditions
 
 KeysFor = Callable[[object], Iterable[str]]
 
@@ -145,7 +153,21 @@ def _on_publish(sender, instance, **kwargs) -> None:
     transaction.on_commit(lambda: make_page_renditions.enqueue(page_id))
 
 
+def _on_revision(sender, instance, created=False, **kwargs) -> None:
+    # A page's draft saved: its images' sizes made now, before publishing.
+    if created and instance.base_content_type_id == _page_content_type_id():
+        revision_id = instance.pk
+        transaction.on_commit(lambda: make_draft_renditions.enqueue(revision_id))
+
+
+def _page_content_type_id() -> int:
+    return ContentType.objects.get_for_model(Page).pk
+
+
 def register() -> None:
+    post_save.connect(
+        _on_revision, sender=Revision, dispatch_uid="broadsheet-revision-saved"
+    )
     page_published.connect(_on_publish, dispatch_uid="broadsheet-page-published")
     pre_save.connect(_remember_previous_keys, dispatch_uid="broadsheet-content-saving")
     pre_delete.connect(

@@ -7,7 +7,7 @@ nothing from ``core.mail``, so the two do not import each other.
 
 from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
-from wagtail.models import Page
+from wagtail.models import Page, Revision
 
 from broadsheet.core import images
 
@@ -44,3 +44,17 @@ def make_page_renditions(page_id: int) -> int:
     if page is None:
         return 0
     return images.make_renditions(page.specific)
+
+
+@task()
+def make_draft_renditions(revision_id: int) -> int:
+    """Make the renditions a saved draft will show once it is published.
+
+    Editors save drafts well before they publish, so by then the sizes
+    exist and the first readers of a new article (on any node) wait for
+    none. A revision deleted meanwhile needs none.
+    """
+    revision = Revision.page_revisions.filter(pk=revision_id).first()
+    if revision is None:
+        return 0
+    return images.make_renditions(revision.as_object())

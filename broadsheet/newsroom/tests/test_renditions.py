@@ -1,12 +1,13 @@
-"""Publishing makes the image renditions readers will see, in the background,
-so that no reader's request waits for a resize."""
+"""Publishing (and saving a draft before it) makes the image renditions
+readers will see, in the background, so that no reader's request waits for
+a resize."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from broadsheet.core import images
-from broadsheet.core.tasks import make_page_renditions
+from broadsheet.core.tasks import make_draft_renditions, make_page_renditions
 from broadsheet.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,30 @@ def test_making_renditions_again_or_for_a_withdrawn_page_does_nothing(publicatio
     article.unpublish()
     assert make_page_renditions.call(article.pk) == 0
     assert make_page_renditions.call(10**9) == 0
+
+
+def test_saving_a_draft_makes_its_renditions_before_it_is_published(
+    client, publication, django_capture_on_commit_callbacks
+):
+    client.get(publication["articles"][0].url)  # bylines' pictures, made now
+    hero = factories.make_image("Draft hero", size=(1600, 900))
+    with django_capture_on_commit_callbacks(execute=True):
+        article = factories.make_article(
+            publication["home"],
+            publication["sections"][0],
+            publication["authors"][:1],
+            image=hero,
+            live=False,
+        )
+    assert "fill-1600x900|format-webp" in set(
+        hero.renditions.values_list("filter_spec", flat=True)
+    )
+    # Published later: the first reader's request makes none.
+    article.get_latest_revision().publish()
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(article.url).status_code == 200
+    assert renditions_made(context.captured_queries) == []
+    assert make_draft_renditions.call(10**9) == 0  # a revision since deleted
 
 
 def test_an_unknown_image_shape_is_named_in_the_error():
