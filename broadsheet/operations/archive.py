@@ -62,10 +62,14 @@ class HashingReader:
 class ArchiveWriter:
     """Adds members to a new tar, recording each one's checksum for the manifest."""
 
-    def __init__(self, path: Path):
-        mode = "w:gz" if compressed(path) else "w"
+    def __init__(self, path: Path, *, gzip: bool = False):
         # PAX headers: long and non-ASCII media names survive intact.
-        self.tar = tarfile.open(path, mode, format=tarfile.PAX_FORMAT)
+        if gzip:
+            self.tar = tarfile.open(
+                path, "w:gz", format=tarfile.PAX_FORMAT, compresslevel=6
+            )
+        else:
+            self.tar = tarfile.open(path, "w", format=tarfile.PAX_FORMAT)
         self.files: dict[str, dict] = {}
 
     def add_stream(self, name: str, source: IO[bytes], size: int) -> None:
@@ -122,9 +126,9 @@ class ArchiveReader:
             raise ArchiveError(f"{path} does not exist or is not a file.")
         try:
             self.tar = tarfile.open(path, "r:*")
-        except DAMAGE as error:
+        except DAMAGE:
             raise ArchiveError(
-                f"{path} is not a readable tar archive ({error})."
+                f"{path} is not a tar archive, or is damaged at its start."
             ) from None
         self.manifest = self._read_manifest()
 
@@ -231,3 +235,8 @@ def size_text(size: float) -> str:
         if size < 1024 or unit == "GB":
             break
     return f"{size:.1f} {unit}"
+
+
+def first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -25,7 +25,12 @@ from wagtail.models import Page
 
 from broadsheet.core.caching import reader_content_changed
 from broadsheet.operations import archive_media, archive_tables
-from broadsheet.operations.archive import MEDIA_FOLDER, ArchiveError, ArchiveReader
+from broadsheet.operations.archive import (
+    MEDIA_FOLDER,
+    ArchiveError,
+    ArchiveReader,
+    first_line,
+)
 
 Progress = Callable[[str], None]
 
@@ -117,8 +122,8 @@ def restore(
         say("Migrating the database ...")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
-        rows = _restore_rows(reader, tables, say)
-        media_files, media_bytes = _restore_media(reader, say)
+        rows = restore_rows(reader, tables, say)
+        media_files, media_bytes = restore_media(reader, say)
     finally:
         reader.close()
     say("Rebuilding the search index ...")
@@ -133,7 +138,7 @@ def restore(
     )
 
 
-def _restore_rows(reader: ArchiveReader, tables, say) -> int:
+def restore_rows(reader: ArchiveReader, tables, say) -> int:
     """Swap every table's rows for the archive's, in one transaction.
 
     Django makes foreign keys DEFERRABLE INITIALLY DEFERRED on SQLite and
@@ -152,7 +157,7 @@ def _restore_rows(reader: ArchiveReader, tables, say) -> int:
                 except DatabaseError as error:
                     raise ArchiveError(
                         f"A row of {table.name} cannot be stored in this database:"
-                        f" {_first_line(error)}. Nothing was restored."
+                        f" {first_line(error)}. Nothing was restored."
                     ) from None
             if rows != entry["rows"]:
                 raise ArchiveError(
@@ -165,7 +170,7 @@ def _restore_rows(reader: ArchiveReader, tables, say) -> int:
             connection.check_constraints()
         except DatabaseError as error:
             raise ArchiveError(
-                f"The archive's rows break a constraint: {_first_line(error)}."
+                f"The archive's rows break a constraint: {first_line(error)}."
                 " Nothing was restored."
             ) from None
         # New rows must not collide with restored primary keys (PostgreSQL;
@@ -177,7 +182,7 @@ def _restore_rows(reader: ArchiveReader, tables, say) -> int:
     return total
 
 
-def _restore_media(reader: ArchiveReader, say) -> tuple[int, int]:
+def restore_media(reader: ArchiveReader, say) -> tuple[int, int]:
     files = reader.manifest["files"]
     names = reader.media_names()
     for name in names:
@@ -199,11 +204,3 @@ def _restore_media(reader: ArchiveReader, say) -> tuple[int, int]:
                 " restore again with --force."
             )
     return len(names), sum(files[MEDIA_FOLDER + name]["size"] for name in names)
-
-
-def _first_line(error: Exception) -> str:
-    return (
-        str(error).strip().splitlines()[0]
-        if str(error).strip()
-        else type(error).__name__
-    )

@@ -12,6 +12,8 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from wagtail.models import Page
 
@@ -21,6 +23,7 @@ from broadsheet.newsroom.models import ArticlePage
 from broadsheet.operations import archive_tables
 from broadsheet.operations.archive import ArchiveWriter, size_text
 from broadsheet.operations.archive_media import safe_name
+from broadsheet.operations.backup import backup
 from broadsheet.testing import factories
 
 TRICKY_TEXT = 'Zoë\'s «naïve» café — 東京 🗞️ עברית\u0301 \\ "quoted"\ttab\nnewline'
@@ -162,3 +165,11 @@ def test_a_source_shorter_than_announced_fails_the_backup(tmp_path):
         writer.add_stream("media/a.jpg", io.BytesIO(b"only this"), size=1000)
     writer.abandon()
     assert size_text(5_300_000) == "5.1 MB" and size_text(12) == "12 bytes"
+
+
+def test_a_database_holding_content_is_refused_without_force(publication, tmp_path):
+    archive = backup(tmp_path / "site.tar").path
+    pages = Page.objects.count()
+    with pytest.raises(CommandError, match="already holds content.*--force"):
+        call_command("restore", str(archive), verbosity=0)
+    assert Page.objects.count() == pages

@@ -3,8 +3,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
-from broadsheet.operations.archive import ArchiveError, size_text
+from broadsheet.operations.archive import ArchiveError, first_line, size_text
 from broadsheet.operations.backup import backup
 
 
@@ -27,6 +28,9 @@ class Command(BaseCommand):
             summary = backup(Path(destination).expanduser(), progress=progress)
         except ArchiveError as error:
             raise CommandError(str(error)) from None
+        except OperationalError as error:
+            # Unreachable, shut down, out of space: the operator's one line.
+            raise CommandError(f"The database failed: {first_line(error)}") from None
         if verbosity >= 1:
             self.stdout.write(
                 f"Backed up {summary.tables} tables ({summary.rows:,} rows) and"

@@ -3,8 +3,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
-from broadsheet.operations.archive import ArchiveError, size_text
+from broadsheet.operations.archive import ArchiveError, first_line, size_text
 from broadsheet.operations.restore import restore
 
 
@@ -31,6 +32,9 @@ class Command(BaseCommand):
             )
         except ArchiveError as error:
             raise CommandError(str(error)) from None
+        except OperationalError as error:
+            # Unreachable, shut down, out of space: the operator's one line.
+            raise CommandError(f"The database failed: {first_line(error)}") from None
         if verbosity >= 1:
             self.stdout.write(
                 f"Restored {summary.tables} tables ({summary.rows:,} rows) and"
