@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench bench-newsletter bench-search bench-imports clean
+.PHONY: demo test test-multinode lint format bench bench-newsletter bench-search bench-imports clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Broadsheet needs Python 3.11 or newer (found " + sys.version.split()[0] + "); run: make PYTHON=python3.12 ...")'
@@ -24,6 +24,11 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# docs/deployment.md followed on this machine: two web nodes, two workers,
+# two schedulers, Redis, an S3 server, Varnish and nginx (tests/multinode)
+test-multinode: $(VENV)/.installed-test
+	$(BIN)/python -m pytest --multinode -p no:cacheprovider tests/multinode $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

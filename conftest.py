@@ -162,3 +162,21 @@ def object_store(settings, s3_server):
     }
     default_storage.bucket.create()
     yield default_storage
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--multinode",
+        action="store_true",
+        help="run the multi-node deployment test (tests/multinode), and only it",
+    )
+
+
+def pytest_ignore_collect(collection_path, config):
+    # The multi-node test brings up a whole deployment and stops the
+    # machine's PostgreSQL for a moment: CI runs it on its own, after the
+    # suite (`make test-multinode`), never inside it.
+    in_multinode = "multinode" in collection_path.parts
+    if config.getoption("--multinode"):
+        return None if in_multinode or collection_path.is_dir() else True
+    return True if in_multinode else None
