@@ -90,3 +90,39 @@ def demo_server(tmp_path: Path, *extra: str):
     finally:
         stop_group(process)
         log.close()
+
+
+def newsletter_issue_code(subscribers: int, subject: str) -> str:
+    """`broadsheet shell` code: that many subscribers to the daily newsletter
+    and an issue queued for them; it prints how many deliveries it queued."""
+    return f"""
+from django.utils import timezone
+from broadsheet.newsletter.delivery import queue_issue
+from broadsheet.newsletter.models import Issue, Newsletter, Subscriber, Subscription
+daily = Newsletter.objects.get(slug="daily")
+subscribers = Subscriber.objects.bulk_create(
+    Subscriber(email=f"reader{{n}}@example.com", email_key=f"reader{{n}}@example.com",
+               status="active", token=f"token-{{n}}")
+    for n in range({subscribers})
+)
+Subscription.objects.bulk_create(
+    Subscription(subscriber=s, newsletter=daily) for s in subscribers
+)
+issue = Issue.objects.create(newsletter=daily, subject={subject!r},
+    scheduled_for=timezone.now(), auto_articles=False, status="scheduled")
+print(queue_issue(issue))
+"""
+
+
+# `broadsheet shell` code: the oldest live article taken down and scheduled
+# to go live again in three seconds; it prints the article's slug.
+SCHEDULE_AN_ARTICLE = (
+    "from datetime import timedelta\n"
+    "from django.utils import timezone\n"
+    "from broadsheet.newsroom.models import ArticlePage\n"
+    "a = ArticlePage.objects.live().order_by('pk').first()\n"
+    "a.unpublish()\n"
+    "a.go_live_at = timezone.now() + timedelta(seconds=3)\n"
+    "a.save_revision().publish()\n"
+    "print('SLUG=' + a.slug)"
+)

@@ -13,7 +13,13 @@ import pytest
 import requests
 
 from tests import processes
-from tests.processes import broadsheet, cli_env, free_port, shell
+from tests.processes import (
+    SCHEDULE_AN_ARTICLE,
+    broadsheet,
+    cli_env,
+    free_port,
+    shell,
+)
 
 
 @pytest.fixture(scope="module")
@@ -80,17 +86,7 @@ def test_demo_serves_every_page_type_and_the_printed_login_works(demo_server):
 
 def test_scheduled_publishing_runs_under_the_demo_server(demo_server):
     base, env = demo_server["base"], demo_server["env"]
-    slug_line = shell(
-        "from datetime import timedelta\n"
-        "from django.utils import timezone\n"
-        "from broadsheet.newsroom.models import ArticlePage\n"
-        "a = ArticlePage.objects.live().order_by('pk').first()\n"
-        "a.unpublish()\n"
-        "a.go_live_at = timezone.now() + timedelta(seconds=3)\n"
-        "a.save_revision().publish()\n"
-        "print('SLUG=' + a.slug)",
-        env=env,
-    )
+    slug_line = shell(SCHEDULE_AN_ARTICLE, env=env)
     assert slug_line.returncode == 0, slug_line.stderr
     slug = re.search(r"SLUG=(\S+)", slug_line.stdout)[1]
     assert requests.get(f"{base}/{slug}/", timeout=10).status_code == 404

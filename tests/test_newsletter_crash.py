@@ -9,29 +9,12 @@ import sys
 import time
 
 from broadsheet.testing import smtp
-from tests.processes import broadsheet, cli_env, shell
+from tests.processes import broadsheet, cli_env, newsletter_issue_code, shell
 
 SUBSCRIBERS = 5000
 KILL_AFTER = 1500
 
-SETUP = f"""
-import datetime
-from django.utils import timezone
-from broadsheet.newsletter.models import Issue, Newsletter, Subscriber, Subscription
-daily = Newsletter.objects.get(slug="daily")
-subscribers = Subscriber.objects.bulk_create(
-    Subscriber(email=f"reader{{n}}@example.com", email_key=f"reader{{n}}@example.com",
-               status="active", token=f"token-{{n}}")
-    for n in range({SUBSCRIBERS})
-)
-Subscription.objects.bulk_create(
-    Subscription(subscriber=s, newsletter=daily) for s in subscribers
-)
-issue = Issue.objects.create(newsletter=daily, subject="Crash test issue",
-    scheduled_for=timezone.now(), auto_articles=False, status="scheduled")
-from broadsheet.newsletter.delivery import queue_issue
-print(queue_issue(issue))
-"""
+SETUP = newsletter_issue_code(SUBSCRIBERS, "Crash test issue")
 
 
 def start(command: str, env) -> subprocess.Popen:

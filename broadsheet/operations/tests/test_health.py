@@ -195,15 +195,9 @@ def test_readyz_names_the_cache_while_redis_is_away_then_recovers(client, settin
         relay.stop()
 
 
-@pytest.fixture(scope="module")
-def s3_port():
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield port
-    server.stop()
+@pytest.fixture
+def s3_port(s3_server):
+    return int(s3_server.rsplit(":", 1)[1])
 
 
 @pytest.mark.django_db

@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import OperationalError
+from django.core.management.base import BaseCommand
 
-from broadsheet.operations.archive import ArchiveError, first_line, size_text
+from broadsheet.operations.archive import size_text
 from broadsheet.operations.backup import backup
+from broadsheet.operations.management.errors import one_line_errors
 
 
 class Command(BaseCommand):
@@ -24,13 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, destination, verbosity, **options):
         progress = self.stdout.write if verbosity >= 1 else None
-        try:
+        with one_line_errors():
             summary = backup(Path(destination).expanduser(), progress=progress)
-        except ArchiveError as error:
-            raise CommandError(str(error)) from None
-        except OperationalError as error:
-            # Unreachable, shut down, out of space: the operator's one line.
-            raise CommandError(f"The database failed: {first_line(error)}") from None
         if verbosity >= 1:
             self.stdout.write(
                 f"Backed up {summary.tables} tables ({summary.rows:,} rows) and"
