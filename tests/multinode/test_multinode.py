@@ -466,20 +466,25 @@ def test_killing_a_web_node_loses_no_request_varnish_can_retry(site):
             with lock:
                 statuses[response.status_code] += 1
 
-    with ThreadPoolExecutor(4) as pool:
-        futures = [pool.submit(reader, n) for n in range(4)]
-        time.sleep(2)
-        site.processes["web1"].kill()
-        time.sleep(4)
-        stop.set()
-        for future in futures:
-            future.result()
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(reader, n) for n in range(4)]
+            time.sleep(2)
+            site.processes["web1"].kill()
+            time.sleep(4)
+            stop.set()
+            for future in futures:
+                future.result()
+    finally:
+        # Node A comes back as its unit would restart it, whatever happened,
+        # so the tests after this one have both nodes.
+        site.start_unit("web1", UNITS["web"], str(site.ports["web1"]))
+        wait_until(
+            lambda: answers(site.url("web1", "/readyz")), 120, "web1 did not return"
+        )
     report(f"answers through Varnish while web1 was killed: {dict(statuses)}")
     assert statuses[200] > 50
     assert set(statuses) == {200}, statuses
-    # Node A comes back as its unit would restart it.
-    site.start_unit("web1", UNITS["web"], str(site.ports["web1"]))
-    wait_until(lambda: answers(site.url("web1", "/readyz")), 120, "web1 did not return")
 
 
 def _holds_lock_at(process: Process) -> list[float]:
