@@ -14,6 +14,12 @@ if settings.PAGE_CACHE["ENABLED"]:
 
     application = PageCacheApp(application)
 
+if settings.ANALYTICS["ENABLED"]:
+    # Outside the page cache: stored copies are counted too.
+    from broadsheet.analytics.wsgi import AudienceApp
+
+    application = AudienceApp(application)
+
 # Everything loaded so far lives as long as the process: keep the garbage
 # collector from walking it again on every full collection (pauses of
 # 150-450 ms were measured in a web process).

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from broadsheet.core import audience
 from broadsheet.core.pagination import paginate
 from broadsheet.newsletter import services, tokens
 from broadsheet.newsletter.compose import issue_articles
@@ -33,6 +34,8 @@ def signup(request):
             except services.BadAddress as problem:
                 errors, status = [str(problem)], 400
             else:
+                # Attributed to the page the form was on (the Referer).
+                audience.note("signup", request)
                 own = (
                     request.user.is_authenticated
                     and result.subscriber.user_id == request.user.pk

@@ -72,9 +72,11 @@ def third_parties() -> list[str]:
 
 
 def server_side() -> dict:
+    analytics = settings.ANALYTICS
     return {
-        "access_logs": False,
-        "analytics": False,
+        "access_logs": settings.ACCESS_LOG,
+        "analytics": analytics["ENABLED"],
+        "analytics_days": analytics["RETENTION_DAYS"],
         "email_via": "an SMTP server you configure" if settings.EMAIL_HOST else None,
     }
 

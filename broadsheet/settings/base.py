@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "broadsheet.search",
     "broadsheet.imports",
     "broadsheet.operations",
+    "broadsheet.analytics",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -121,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "broadsheet.core.context_processors.chrome",
                 "broadsheet.distribution.context_processors.canonical",
+                "broadsheet.analytics.context_processors.audience",
             ],
         },
     }
@@ -381,6 +383,18 @@ PAGE_CACHE = {
     "MAX_BYTES": env.env_int("BROADSHEET_PAGE_CACHE_MB", 64) * 1024 * 1024,
     # How often a process reads the shared purge log (only when busy).
     "POLL_SECONDS": 0.25,
+}
+# Audience figures without cookies or personal data (broadsheet/analytics).
+ANALYTICS = {
+    "ENABLED": env.env_bool("BROADSHEET_ANALYTICS", True),
+    # Raw events are kept this long; hourly and daily roll-ups for good.
+    "RETENTION_DAYS": env.env_int("BROADSHEET_ANALYTICS_RETENTION_DAYS", 30),
+    # Events wait in the process's memory at most this long (or until there
+    # are FLUSH_EVENTS of them), then go to the database in one insert: a
+    # crash loses at most this many seconds of counts. 0 writes each event
+    # at once (the tests).
+    "FLUSH_SECONDS": 2.0,
+    "FLUSH_EVENTS": 500,
 }
 # A CDN in front, purged by key from the page cache's purge log
 # (core/pagecache/cdn.py): "varnish+http://host:port,…" or "fastly://SERVICE".

@@ -21,3 +21,5 @@ CACHES = {
 BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = tempfile.mkdtemp(prefix="broadsheet-test-static-")
 COMMENTS = {**COMMENTS, "MIN_FILL_SECONDS": 0}  # noqa: F405
+# Each counted event is written at once, inside the test's transaction.
+ANALYTICS = {**ANALYTICS, "FLUSH_SECONDS": 0}  # noqa: F405

@@ -4,75 +4,28 @@ Requests go through the real layer (``PageCacheApp`` around Django's WSGI
 handler), with the purge log in the test database.
 """
 
-import gzip
-
-import brotli
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from django.test import Client, RequestFactory
+from django.test import Client
 from wagtail.models import PageViewRestriction
 
 from broadsheet.core.pagecache import coherence
 from broadsheet.core.pagecache.coherence import DatabaseLog
 from broadsheet.core.pagecache.wsgi import PageCacheApp
 from broadsheet.testing import factories
+from broadsheet.testing.wsgi import keeping_test_transaction, requester
 
 pytestmark = pytest.mark.django_db
-
-
-class Answer:
-    def __init__(self, status, headers, body):
-        self.status = int(status[:3])
-        self.headers = {key.lower(): value for key, value in headers}
-        self.raw = body
-        encoding = self.headers.get("content-encoding")
-        if encoding == "br":
-            body = brotli.decompress(body)
-        elif encoding == "gzip":
-            body = gzip.decompress(body)
-        self.text = body.decode()
-
-    @property
-    def cache(self):
-        return self.headers.get("x-cache")
-
-
-def _environ(path, method="GET", **headers):
-    path, _, query = path.partition("?")
-    factory = RequestFactory()
-    request = factory.generic(method, path, QUERY_STRING=query, **headers)
-    return request.environ
 
 
 @pytest.fixture
 def layer():
     """A page cache in front of Django, reading the purge log on every request."""
-    # Django's test client does this too: the test's transaction must not
-    # be closed by the end-of-request hook.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    app = PageCacheApp(WSGIHandler(), log=DatabaseLog())
-    app.follower.interval = 0
-
-    def get(path, method="GET", **headers):
-        captured = {}
-
-        def start_response(status, response_headers, exc_info=None):
-            captured["status"], captured["headers"] = status, response_headers
-
-        result = app(_environ(path, method, **headers), start_response)
-        body = b"".join(result)
-        if hasattr(result, "close"):
-            result.close()
-        return Answer(captured["status"], captured["headers"], body)
-
-    get.app = app
-    yield get
-    coherence.follow(None)
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    with keeping_test_transaction():
+        app = PageCacheApp(WSGIHandler(), log=DatabaseLog())
+        app.follower.interval = 0
+        yield requester(app)
+        coherence.follow(None)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 /* Broadsheet reader enhancements: the entry module, loaded by base.html as
  * <script type="module">. Everything here is optional: pages work without
  * it, and browsers that do not run modules simply get those pages.
- * Nothing is sent anywhere; choices stay in this browser's localStorage.
+ * Nothing is sent anywhere but the page view beacon (audience.js), to this
+ * site and with no id; choices stay in this browser's localStorage.
  *
  * One module per feature, native ES modules, no build step. Imports are
  * relative ("./x.js") so collectstatic rewrites them to hashed names
@@ -19,6 +20,7 @@ import * as copyAddress from "./copy-address.js";
 import * as forget from "./forget.js";
 import * as choices from "./choices.js";
 import * as search from "./search.js";
+import * as audience from "./audience.js";
 
 // A feature that throws is reported, and the others still start.
 function run(start, element) {
@@ -55,3 +57,4 @@ each("[data-copy-address]", copyAddress.start);
 first("[data-forget]", forget.start);
 first("[data-privacy-choices]", choices.start);
 each("[data-suggest]", search.start);
+first("[data-audience]", audience.start);

@@ -1,0 +1,84 @@
+"""Events wait in the process's memory and go to the database in bulk.
+
+Counting must never slow a page: a request only appends to a list. A
+background thread writes the list in one insert every FLUSH_SECONDS (or
+sooner, at FLUSH_EVENTS), and once more when the process exits normally. A
+crash loses what is waiting: at most FLUSH_SECONDS of counts (2 s by
+default). With FLUSH_SECONDS at 0 each event is written at once.
+"""
+
+import atexit
+import logging
+import threading
+
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections
+
+from broadsheet.analytics.models import Event
+
+logger = logging.getLogger("broadsheet.analytics")
+
+_pending: list[Event] = []
+_lock = threading.Lock()
+_wake = threading.Event()
+_flusher: threading.Thread | None = None
+# Events kept when the database is away, before the oldest are dropped.
+MAX_PENDING = 100_000
+
+
+def add(event: Event) -> None:
+    config = settings.ANALYTICS
+    if not config["ENABLED"]:
+        return
+    if not config["FLUSH_SECONDS"]:
+        event.save(force_insert=True)
+        return
+    with _lock:
+        _pending.append(event)
+        if len(_pending) > MAX_PENDING:
+            del _pending[: len(_pending) - MAX_PENDING]
+        full = len(_pending) >= config["FLUSH_EVENTS"]
+    _ensure_flusher()
+    if full:
+        _wake.set()
+
+
+def flush() -> int:
+    """Write what is waiting; return how many events were written."""
+    with _lock:
+        batch = _pending[:]
+        _pending.clear()
+    if not batch:
+        return 0
+    try:
+        Event.objects.bulk_create(batch, batch_size=1000)
+    except DatabaseError:
+        logger.warning("Audience events not written yet: the database is away")
+        with _lock:  # back in front, to try again at the next flush
+            _pending[:0] = batch
+        return 0
+    return len(batch)
+
+
+def pending() -> int:
+    return len(_pending)
+
+
+def _run() -> None:
+    while True:
+        _wake.wait(settings.ANALYTICS["FLUSH_SECONDS"])
+        _wake.clear()
+        close_old_connections()
+        flush()
+
+
+def _ensure_flusher() -> None:
+    global _flusher
+    if _flusher is not None and _flusher.is_alive():
+        return
+    with _lock:
+        if _flusher is not None and _flusher.is_alive():
+            return
+        _flusher = threading.Thread(target=_run, name="audience-flush", daemon=True)
+        _flusher.start()
+        atexit.register(flush)

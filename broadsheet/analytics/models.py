@@ -1,0 +1,128 @@
+"""Raw events, kept for ANALYTICS["RETENTION_DAYS"], and their roll-ups, kept for good.
+
+No row holds an IP address, a user agent or a lasting identifier. ``visitor``
+and ``pair`` are hashes under the day's salt (``readers``); once the salt is
+deleted at the end of its day, nobody can tell whose they were.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Salt(models.Model):
+    """The random salt of one day (UTC). Deleted when the day is over."""
+
+    day = models.DateField(unique=True)
+    value = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"salt of {self.day}"
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        VIEW = "view", _("page view")
+        FEED = "feed", _("feed fetch")
+        LISTEN = "listen", _("podcast audio request")
+        SIGNUP = "signup", _("newsletter sign-up")
+
+    class Source(models.TextChoices):
+        SERVER = "server", _("server")
+        BEACON = "beacon", _("beacon")
+
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    source = models.CharField(
+        max_length=8, choices=Source.choices, default=Source.SERVER
+    )
+    path = models.CharField(max_length=500)
+    # Site-wide reader hash under the day's salt, for unique visitors; empty
+    # when the reader asked not to be tracked (GPC or DNT).
+    visitor = models.CharField(max_length=16, blank=True)
+    # The reader and this path under the day's salt: pairs a beacon with the
+    # server's view, and keeps a listener's requests for one episode together.
+    pair = models.CharField(max_length=16, blank=True)
+    # ``pair`` under the next day's salt, so a podcast listener's 24 hours
+    # can run past midnight.
+    carry = models.CharField(max_length=16, blank=True)
+    referrer = models.CharField(max_length=255, blank=True)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    device = models.CharField(max_length=8, blank=True)
+    # Feed fetches: the reader service's name and the subscribers it reports.
+    fetcher = models.CharField(max_length=60, blank=True)
+    subscribers = models.PositiveIntegerField(null=True, blank=True)
+    # Podcast audio: the episode and how many bytes this request asked for.
+    episode_id = models.IntegerField(null=True, blank=True)
+    bytes = models.BigIntegerField(default=0)
+    # Set by the roll-up.
+    duplicate = models.BooleanField(default=False)  # a beacon the server counted
+    paired = models.BooleanField(default=False)  # a server view a beacon repeated
+    download = models.BooleanField(default=False)
+    rolled = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["rolled", "at"], name="analytics_unrolled"),
+            models.Index(fields=["kind", "at"], name="analytics_kind_at"),
+            models.Index(fields=["pair", "at"], name="analytics_pair_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.path} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Tally(models.Model):
+    """One figure for one hour or one day: e.g. views of one page, or
+    visitors from one referrer."""
+
+    class Period(models.TextChoices):
+        HOUR = "hour", _("hour")
+        DAY = "day", _("day")
+
+    period = models.CharField(max_length=4, choices=Period.choices)
+    start = models.DateTimeField()
+    metric = models.CharField(max_length=20)
+    dimension = models.CharField(max_length=20)
+    key = models.CharField(max_length=500, blank=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "start", "metric", "dimension", "key"],
+                name="analytics_one_tally",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["period", "metric", "dimension", "start"],
+                name="analytics_tally_lookup",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.metric} by {self.dimension} {self.key!r}: {self.value}"
+
+
+class ListenWindow(models.Model):
+    """One listener's 24 hours with one episode, while they last: the bytes
+    asked for so far, and whether they made a download yet."""
+
+    key = models.CharField(max_length=16)  # Event.pair when it opened
+    carry = models.CharField(max_length=16)  # the same under the next day's salt
+    episode_id = models.IntegerField()
+    opened_at = models.DateTimeField()
+    bytes = models.BigIntegerField(default=0)
+    counted = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key"], name="analytics_window_key"),
+            models.Index(fields=["carry"], name="analytics_window_carry"),
+            models.Index(fields=["opened_at"], name="analytics_window_opened"),
+        ]
+
+    def __str__(self):
+        return f"episode {self.episode_id} from {self.opened_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,184 @@
+"""Who is reading, as far as counting needs to know: never who they are.
+
+A reader is reduced, at count time, to hashes under the day's random salt
+(site, IP address, user agent), a device class and whether they asked not to
+be tracked. The address and the user agent go no further than this module.
+"""
+
+import functools
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import parse_qsl, urlsplit
+
+import crawleruseragents
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from broadsheet.analytics.models import Salt
+
+_salts: dict[date, bytes] = {}
+_salts_lock = threading.Lock()
+
+
+def _salt(day: date) -> bytes:
+    with _salts_lock:
+        value = _salts.get(day)
+        if value is None:
+            for old in [d for d in _salts if d < day - timedelta(days=1)]:
+                del _salts[old]
+            value = _salts[day] = _stored_salt(day).encode()
+        return value
+
+
+def _stored_salt(day: date) -> str:
+    # Every node and process must hash with the same salt: it lives in the
+    # database, made by whoever needs it first.
+    found = Salt.objects.filter(day=day).values_list("value", flat=True).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return Salt.objects.create(day=day, value=secrets.token_hex(32)).value
+    except IntegrityError:
+        return Salt.objects.get(day=day).value
+
+
+def forget_old_salts(today: date) -> int:
+    """Delete every salt before ``today``: yesterday's readers can no longer
+    be told apart from anyone."""
+    with _salts_lock:
+        for old in [d for d in _salts if d < today]:
+            del _salts[old]
+    deleted, _ = Salt.objects.filter(day__lt=today).delete()
+    return deleted
+
+
+def _hash(salt: bytes, *parts: str) -> str:
+    message = "\x1f".join(parts).encode("utf-8", "replace")
+    return hmac.new(salt, message, hashlib.sha256).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=4096)
+def is_bot(user_agent: str) -> bool:
+    """A crawler on the crawler-user-agents list (or no user agent at all)."""
+    return not user_agent or crawleruseragents.is_crawler(user_agent)
+
+
+@functools.lru_cache(maxsize=4096)
+def device_class(user_agent: str) -> str:
+    """ "tablet", "mobile" or "desktop", from the user agent's usual tokens."""
+    if re.search(r"iPad|Tablet|PlayBook|Silk|Kindle", user_agent) or (
+        "Android" in user_agent and "Mobile" not in user_agent
+    ):
+        return "tablet"
+    if re.search(r"Mobi|iPhone|iPod|Android|Windows Phone", user_agent):
+        return "mobile"
+    return "desktop"
+
+
+def asks_not_to_be_tracked(environ) -> bool:
+    """Global Privacy Control or Do Not Track: counted as a view, never as a visitor."""
+    return environ.get("HTTP_SEC_GPC") == "1" or environ.get("HTTP_DNT") == "1"
+
+
+def client_address(environ) -> str:
+    if settings.SECURE_PROXY_SSL_HEADER:  # BROADSHEET_BEHIND_PROXY
+        forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return environ.get("REMOTE_ADDR", "")
+
+
+@dataclass(frozen=True)
+class Reader:
+    visitor: str  # "" when not to be tracked
+    device: str
+    _salt: bytes
+    _next_salt: bytes
+    _identity: tuple[str, str, str]
+
+    def pair(self, path: str) -> str:
+        return _hash(self._salt, "pair", *self._identity, path)
+
+    def carry(self, path: str) -> str:
+        return _hash(self._next_salt, "pair", *self._identity, path)
+
+
+def reader(environ, *, now=None) -> Reader | None:
+    """The reader behind a request, or None for a bot."""
+    user_agent = environ.get("HTTP_USER_AGENT", "")
+    if is_bot(user_agent):
+        return None
+    today = (now or timezone.now()).date()
+    salt = _salt(today)
+    identity = (
+        environ.get("HTTP_HOST", "").lower(),
+        client_address(environ),
+        user_agent,
+    )
+    return Reader(
+        visitor="" if asks_not_to_be_tracked(environ) else _hash(salt, *identity),
+        device=device_class(user_agent),
+        _salt=salt,
+        _next_salt=_salt(today + timedelta(days=1)),
+        _identity=identity,
+    )
+
+
+_SUBSCRIBERS = re.compile(r"(\d+)\s+(?:subscribers?|readers?)\b", re.IGNORECASE)
+_PRODUCT = re.compile(r"^\s*([A-Za-z][\w .+-]{0,58}?)\s*/")
+
+
+def feed_fetcher(user_agent: str) -> tuple[str, int | None]:
+    """The feed reader service's name and the subscribers it reports, if it does.
+
+    Services that fetch for many people say so ("Feedly/1.0 (…; 42
+    subscribers)"); the name is kept only with a count, so an ordinary
+    browser's user agent leaves nothing behind.
+    """
+    found = _SUBSCRIBERS.search(user_agent)
+    if not found:
+        return "", None
+    product = _PRODUCT.match(user_agent)
+    name = product.group(1) if product else "unknown"
+    if name == "Mozilla":  # "Mozilla/5.0 (compatible; Service/1.0; …)"
+        inner = re.search(r"compatible;\s*([A-Za-z][\w .+-]{0,58}?)[/;)]", user_agent)
+        name = inner.group(1) if inner else "unknown"
+    return name, min(int(found.group(1)), 2_000_000_000)
+
+
+def referrer_domain(referrer: str, own_host: str) -> str:
+    """The referring site's host name, or "" for none or this site itself."""
+    try:
+        host = (urlsplit(referrer).hostname or "").lower()
+    except ValueError:
+        return ""
+    own = own_host.split(":")[0].lower()
+    if not host or host == own:
+        return ""
+    return host.removeprefix("www.")[:255]
+
+
+def campaign(query: str) -> dict[str, str]:
+    """utm_source, utm_medium and utm_campaign from a query string."""
+    wanted = ("utm_source", "utm_medium", "utm_campaign")
+    found = {}
+    for name, value in parse_qsl(query, keep_blank_values=False):
+        if name in wanted and name not in found:
+            found[name] = value.strip()[:100]
+    return found
+
+
+def own_path(address: str) -> str:
+    """The path of an address on this site ("" for none)."""
+    try:
+        path = urlsplit(address).path
+    except ValueError:
+        return ""
+    return path if path.startswith("/") else ""

@@ -1,0 +1,107 @@
+"""``AudienceApp``: the outermost WSGI layer, which counts what this node answers.
+
+It sits around the page cache (``broadsheet.wsgi``), so a page is counted
+whether a stored copy or Django answered it. It only looks at the status and
+headers on their way out and hands an event to the buffer: nothing waits on
+the database. It also answers the page script's beacon itself, without
+going through Django: a beacon must cost next to nothing.
+"""
+
+from broadsheet.analytics import counting
+from broadsheet.core.pagecache.paths import uncached_prefixes
+
+BEACON_PATH = "/analytics/view"
+_STATIC = ("/static/", "/media/", "/documents/")
+
+
+def _header(headers, name: str) -> str:
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return ""
+
+
+def _requested_bytes(status: int, headers) -> int:
+    """How much audio one answer carries: the whole file or its single range."""
+    if status == 200:
+        length = _header(headers, "content-length")
+        return int(length) if length.isdigit() else 0
+    content_range = _header(headers, "content-range")  # "bytes 0-99/1234"
+    try:
+        span = content_range.split(" ", 1)[1].split("/", 1)[0]
+        start, end = (int(part) for part in span.split("-", 1))
+    except (IndexError, ValueError):
+        return 0  # several ranges at once: players never ask so
+    return max(0, end - start + 1)
+
+
+class AudienceApp:
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "/")
+        method = environ.get("REQUEST_METHOD")
+        if path == BEACON_PATH:
+            return self._beacon(environ, start_response)
+        if method != "GET" or path.startswith(_STATIC):
+            return self.application(environ, start_response)
+        episode = counting.audio_episode(path)
+        if episode is not None:
+            return self._observe(environ, start_response, self._listened(episode))
+        if counting.is_feed(path):
+            return self._observe(environ, start_response, self._fetched)
+        if path.startswith(uncached_prefixes()):
+            return self.application(environ, start_response)
+        return self._observe(environ, start_response, self._viewed)
+
+    def _observe(self, environ, start_response, count):
+        def observed(status, headers, exc_info=None):
+            count(environ, int(status[:3]), headers)
+            return start_response(status, headers, exc_info)
+
+        return self.application(environ, observed)
+
+    @staticmethod
+    def _viewed(environ, status, headers):
+        if status == 200 and _header(headers, "content-type").startswith("text/html"):
+            counting.count_server_view(environ)
+
+    @staticmethod
+    def _fetched(environ, status, headers):
+        if status in (200, 304):
+            counting.count_feed(environ)
+
+    @staticmethod
+    def _listened(episode: int):
+        def count(environ, status, headers):
+            if status in (200, 206):
+                counting.count_listen(
+                    environ, episode, _requested_bytes(status, headers)
+                )
+
+        return count
+
+    @staticmethod
+    def _beacon(environ, start_response):
+        status = "204 No Content"
+        if environ.get("REQUEST_METHOD") != "POST":
+            status = "405 Method Not Allowed"
+        else:
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = -1
+            if not 0 < length <= counting.MAX_BEACON_BYTES:
+                status = "400 Bad Request"
+            else:
+                body = environ["wsgi.input"].read(length)
+                try:
+                    counting.count_beacon(environ, body)
+                except counting.BadBeacon:
+                    status = "400 Bad Request"
+        headers = [("Cache-Control", "no-store"), ("Content-Length", "0")]
+        if status.startswith("405"):
+            headers.append(("Allow", "POST"))
+        start_response(status, headers)
+        return []
