@@ -3,9 +3,10 @@ axe's WCAG 2.2 AA rules, each in the state an editor meets it in: with
 items to act on, with a form's errors, and refused.
 
 Wagtail's own screens are Wagtail's to check. Ours are the dashboard's
-"Today" panel, the publishing checks above the article editor, staff
-invitations, the comment queue, the newsletter desk's review, send and
-import pages, and the imports' upload, dry-run report and progress pages.
+"Today" panel, the audience figures, the publishing checks above the
+article editor, staff invitations, the comment queue, the newsletter
+desk's review, send and import pages, and the imports' upload, dry-run
+report and progress pages.
 The browser test also saves screenshots of each at phone and desktop width
 (var/screenshots/admin-*.png).
 """
@@ -17,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
+from broadsheet.analytics import counting, rollup
 from broadsheet.comments.models import Comment
 from broadsheet.core import roles
 from broadsheet.imports.models import ImportRun
@@ -89,8 +91,21 @@ def admin_world(publication) -> dict:
         items_total=400,
         items_done=120,
     )
+    reader = {
+        "HTTP_USER_AGENT": "Mozilla/5.0 Firefox/133.0",
+        "REMOTE_ADDR": "192.0.2.1",
+    }
+    counting.count_view(
+        reader,
+        path=article.url,
+        query="utm_campaign=spring",
+        referrer="",
+        source="server",
+    )
+    rollup.roll_up(now + timedelta(minutes=1))
     return {
         "dashboard": "/admin/",
+        "audience": "/admin/audience/?span=today",
         "imports": "/admin/imports/",
         "imports-new": "/admin/imports/new/",
         "imports-plan": f"/admin/imports/{plan.pk}/",

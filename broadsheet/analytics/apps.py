@@ -12,9 +12,11 @@ class AnalyticsConfig(AppConfig):
         from django.conf import settings
 
         from broadsheet.analytics import counting, rollup
-        from broadsheet.core import audience
+        from broadsheet.core import audience, roles
         from broadsheet.core.scheduler import register_scheduler_job
 
+        # Editors and Administrators read the figures.
+        roles.grant(roles.EDITOR, "analytics.view_tally")
         if not settings.ANALYTICS["ENABLED"]:
             return
         audience.register_listener(counting.on_note)

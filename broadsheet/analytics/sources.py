@@ -5,7 +5,7 @@ Events keep paths and ids only; these read the apps' models to name them.
 
 from wagtail.models import Page, Site
 
-from broadsheet.newsroom.models import ArticlePage
+from broadsheet.newsroom.models import ArticlePage, Author
 from broadsheet.podcast.models import EpisodePage
 
 
@@ -51,3 +51,14 @@ def episode_sizes(episode_ids) -> dict[int, tuple[int, int]]:
         "pk", "audio_size", "duration"
     )
     return {pk: (size, duration) for pk, size, duration in rows}
+
+
+def author_names(slugs) -> dict[str, str]:
+    return dict(Author.objects.filter(slug__in=list(slugs)).values_list("slug", "name"))
+
+
+def episode_titles(episode_ids) -> dict[int, str]:
+    rows = EpisodePage.objects.filter(pk__in=list(episode_ids)).values_list(
+        "pk", "title"
+    )
+    return dict(rows)
