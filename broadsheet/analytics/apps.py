@@ -11,9 +11,10 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from broadsheet.analytics import counting, rollup
+        from broadsheet.analytics import counting, most_read, rollup
         from broadsheet.core import audience, roles
         from broadsheet.core.scheduler import register_scheduler_job
+        from broadsheet.newsroom import extensions
 
         # Editors and Administrators read the figures.
         roles.grant(roles.EDITOR, "analytics.view_tally")
@@ -21,3 +22,6 @@ class AnalyticsConfig(AppConfig):
             return
         audience.register_listener(counting.on_note)
         register_scheduler_job("analytics_rollup", rollup.roll_up)
+        register_scheduler_job("analytics_most_read", most_read.refresh_when_due)
+        extensions.register_article_context(most_read.add_to_article)
+        extensions.register_front_page_context(most_read.add_to_front_page)

@@ -126,3 +126,16 @@ class ListenWindow(models.Model):
 
     def __str__(self):
         return f"episode {self.episode_id} from {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class MostRead(models.Model):
+    """The "Most read" rail: the articles most viewed in the last 24 hours,
+    as the worker last ranked them. One row."""
+
+    page_ids = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+    # When pages showing the old ranking are to be purged (most_read.py).
+    purge_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"most read at {self.computed_at:%Y-%m-%d %H:%M}"
