@@ -111,9 +111,11 @@ def live_publication(transactional_db):
     return factories.make_publication()
 
 
-def recording_page(browser):
-    """A fresh browser profile that records requests, page errors and CSP violations."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def recording_page(browser, **options):
+    """A fresh browser profile that records requests, page errors and CSP violations.
+
+    ``options`` go to the new context (a ``user_agent``, say)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     context.add_init_script(
         "window.__csp = [];"
         "document.addEventListener('securitypolicyviolation', e =>"

@@ -35,6 +35,15 @@ def _requested_bytes(status: int, headers) -> int:
     return max(0, end - start + 1)
 
 
+def _not_a_view(environ) -> bool:
+    """A prefetch or prerender (perhaps never shown: if it is, its beacon
+    counts it), or a fetch by a script or the service worker (offline
+    copies), not a reader opening the page."""
+    purpose = environ.get("HTTP_SEC_PURPOSE", environ.get("HTTP_PURPOSE", ""))
+    destination = environ.get("HTTP_SEC_FETCH_DEST", "document")
+    return "prefetch" in purpose or destination != "document"
+
+
 class AudienceApp:
     def __init__(self, application):
         self.application = application
@@ -64,6 +73,8 @@ class AudienceApp:
 
     @staticmethod
     def _viewed(environ, status, headers):
+        if _not_a_view(environ):
+            return
         if status == 200 and _header(headers, "content-type").startswith("text/html"):
             counting.count_server_view(environ)
 

@@ -154,3 +154,21 @@ def test_the_beacon_answers_with_nothing_to_keep(site_app, clock):
     assert answer.status == 204
     assert answer.headers["cache-control"] == "no-store"
     assert "set-cookie" not in answer.headers
+
+
+def test_a_prerendered_page_is_counted_by_its_beacon_only_once_shown(
+    clock, visit, beacon, pages
+):
+    article, _ = pages
+    visit(article, HTTP_SEC_PURPOSE="prefetch;prerender")
+    assert Event.objects.count() == 0  # perhaps never shown
+    beacon(article)  # shown
+    assert figures("views") == 1
+
+
+def test_fetches_by_scripts_and_the_service_worker_are_not_views(clock, visit, pages):
+    article, _ = pages
+    visit(article, HTTP_SEC_FETCH_DEST="empty", HTTP_SEC_FETCH_MODE="same-origin")
+    assert Event.objects.count() == 0
+    visit(article, HTTP_SEC_FETCH_DEST="document", HTTP_SEC_FETCH_MODE="navigate")
+    assert figures("views") == 1
