@@ -116,6 +116,7 @@ def snippet_rules(model, editor_views=frozenset(), public_chooser=False) -> dict
 # Every admin route of ours. Allowed roles' POSTs with effects are in ACTIONS.
 ROUTES = {
     "comments_queue": Rule(EDITOR, post=False),
+    "analytics_audience": Rule(EDITOR, post=False),
     "newsletter_review": Rule(EDITOR, Issue, post=False),
     "newsletter_send": Rule(EDITOR, Issue, post=False),
     "newsletter_preview": Rule(EDITOR, Issue),
