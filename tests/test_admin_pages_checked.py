@@ -111,6 +111,7 @@ def admin_world(publication) -> dict:
         "imports-plan": f"/admin/imports/{plan.pk}/",
         "imports-running": f"/admin/imports/{running.pk}/",
         "publishing-checks": f"/admin/pages/{rough.pk}/edit/",
+        "article-audience": f"/admin/pages/{article.pk}/edit/",
         "invite": "/admin/staff/invite/",
         "comments": "/admin/comments/",
         "issue-review": f"/admin/newsletters/issues/{draft.pk}/review/",
@@ -128,7 +129,10 @@ def administrator():
 
 
 # Wagtail screens with a part of ours in them: the id of our part.
-OURS_WITHIN = {"publishing-checks": "publishing-checks"}
+OURS_WITHIN = {
+    "publishing-checks": "publishing-checks",
+    "article-audience": "editor-notes",
+}
 
 
 def fragment_page(html: str, element_id: str) -> str:

@@ -11,7 +11,7 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from broadsheet.analytics import counting, most_read, rollup
+        from broadsheet.analytics import article_figures, counting, most_read, rollup
         from broadsheet.core import audience, roles
         from broadsheet.core.scheduler import register_scheduler_job
         from broadsheet.newsroom import extensions
@@ -25,3 +25,4 @@ class AnalyticsConfig(AppConfig):
         register_scheduler_job("analytics_most_read", most_read.refresh_when_due)
         extensions.register_article_context(most_read.add_to_article)
         extensions.register_front_page_context(most_read.add_to_front_page)
+        extensions.register_editor_note(article_figures.editor_note)

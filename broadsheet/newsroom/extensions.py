@@ -96,3 +96,20 @@ def annotate_cards(queryset: QuerySet) -> QuerySet:
     for annotate in _card_annotations:
         queryset = annotate(queryset)
     return queryset
+
+
+EditorNote = Callable[..., str]  # (page, request) -> HTML, or "" for nothing
+_editor_notes: list[EditorNote] = []
+
+
+def register_editor_note(build: EditorNote) -> EditorNote:
+    """Have ``build(page, request)`` add a box of HTML at the top of a saved
+    article's editor (analytics: the article's audience figures). It must
+    check the editor's permissions itself and return "" to show nothing."""
+    if build not in _editor_notes:
+        _editor_notes.append(build)
+    return build
+
+
+def editor_notes(page, request) -> list[str]:
+    return [html for build in _editor_notes if (html := build(page, request))]

@@ -33,7 +33,7 @@ from broadsheet.core.search_text import FoldedAutocompleteField, FoldedSearchFie
 from broadsheet.core.visibility import page_is_visible
 from broadsheet.newsroom import dependencies, extensions, selectors
 from broadsheet.newsroom.blocks import ArticleBodyBlock, TakeawayBlock
-from broadsheet.newsroom.panels import PublishingChecksPanel
+from broadsheet.newsroom.panels import EditorNotesPanel, PublishingChecksPanel
 
 # Top-level paths served by Broadsheet itself; a page with one of these slugs
 # would be unreachable or would hide a feature, so editors cannot use them.
@@ -238,6 +238,7 @@ class ArticlePage(RolePermissionsMixin, Page):
 
     content_panels = [
         PublishingChecksPanel(heading=_("Before publishing")),
+        EditorNotesPanel(heading=_("About this article")),
         TitleFieldPanel(
             "title",
             placeholder=_("Headline"),

@@ -82,3 +82,15 @@ def test_exports_csv(counted):
     rows = list(csv.reader(io.StringIO(answer.content.decode())))
     assert ["totals", "Page views", "", "3"] in rows
     assert any(row[0] == "Top pages" and row[3] == "2" for row in rows)
+
+
+def test_an_article_editor_shows_its_own_figures_to_editors_only(counted, publication):
+    article = publication["articles"][0]
+    url = f"/admin/pages/{article.pk}/edit/"
+    page = _staff(roles.EDITOR).get(url).text
+    start = page.index('id="article-audience-heading"')
+    note = page[start : page.index("</section>", start)]
+    # Today: two views by two readers (test "counted" above).
+    assert '<th scope="row">Today</th><td>2</td><td>2</td><td>0</td>' in note
+    author = _staff(roles.AUTHOR)
+    assert 'id="article-audience-heading"' not in author.get(url).text

@@ -1,0 +1,277 @@
+"""Analytics benchmark: what counting costs the page cache, and how fast events go in.
+
+    make bench-analytics
+
+1. Throughput: the same article through the page cache (`broadsheet serve`,
+   its worker and scheduler running), analytics off, then on, then off and on
+   again, each for SECONDS with wrk and a browser's user agent (an empty one
+   is a bot, and is not counted). The ratio is on / off over both rounds.
+2. Ingestion: beacons POSTed as fast as wrk sends them for SECONDS, the
+   server's memory sampled every second; then every event must be in the
+   database (none dropped) and the scheduler must have rolled them up.
+
+Everything runs on this machine, side by side, in one run. The figures
+replace the analytics section of docs/performance.md.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run as bench  # noqa: E402  (bench/run.py: wrk and process helpers)
+
+ROOT = bench.ROOT
+DATA = bench.BENCH_DIR / "analytics"
+MARKER = "<!-- analytics benchmark -->"
+BROWSER = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+def child_env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BROADSHEET_")}
+    env.pop("DATABASE_URL", None)
+    env.update(BROADSHEET_DATA_DIR=str(DATA), **extra)
+    return env
+
+
+def broadsheet(*args, env=None) -> str:
+    done = subprocess.run(
+        [*bench.BROADSHEET, *args],
+        env=env or child_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=3600,
+    )
+    return done.stdout
+
+
+def shell(code: str) -> str:
+    return broadsheet("shell", "--verbosity", "0", "-c", code).strip()
+
+
+class Server:
+    def __init__(self, analytics: str, workers: int):
+        self.port = bench.free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = child_env(
+            BROADSHEET_ANALYTICS=analytics,
+            BROADSHEET_BASE_URL=self.base,
+            BROADSHEET_SCHEDULER_INTERVAL="2",
+        )
+        self.log = open(DATA / f"server-{analytics}.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                *bench.BROADSHEET,
+                *("serve", "--port", str(self.port), "--workers", str(workers)),
+                "--no-migrate",
+            ],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        bench.wait_until_up(self.base + "/", self.process)
+
+    def memory_mb(self) -> float:
+        total = 0
+        for pid in bench.group_members(self.process.pid):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        return total / 1024
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.log.close()
+
+
+def wrk(url, seconds, connections, script=None) -> dict:
+    command = bench.wrk_command(url, seconds, connections, script)
+    command[1:1] = ["-H", f"User-Agent: {BROWSER}"]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return bench.parse_wrk(done.stdout)
+
+
+def throughput(article: str, args) -> dict:
+    rounds = []
+    for analytics in ("off", "on") * args.rounds:
+        server = Server(analytics, args.workers)
+        try:
+            for _ in range(6):  # every process stores the page once
+                bench.fetch(server.base + article, {"User-Agent": BROWSER})
+            wrk(server.base + article, 3, args.connections)  # warm, not recorded
+            result = wrk(server.base + article, args.seconds, args.connections)
+            rounds.append((analytics, result["rps"]))
+            print(f"  analytics {analytics}: {result['rps']:.0f} req/s", flush=True)
+        finally:
+            server.stop()
+    off = [rps for mode, rps in rounds if mode == "off"]
+    on = [rps for mode, rps in rounds if mode == "on"]
+    return {"rounds": rounds, "off": sum(off) / len(off), "on": sum(on) / len(on)}
+
+
+BEACON_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "text/plain;charset=UTF-8"
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = '{"p": "/bench-' .. (counter % 500) .. '/", "r": "https://ex.example/"}'
+  return wrk.format(nil, "/analytics/view", nil, body)
+end
+"""
+
+
+def ingestion(args) -> dict:
+    before = int(
+        shell(
+            "from broadsheet.analytics.models import Event\n"
+            "print(Event.objects.count())"
+        )
+    )
+    server = Server("on", args.workers)
+    samples: list[float] = []
+    stop = threading.Event()
+
+    def sample():
+        while not stop.wait(1):
+            samples.append(server.memory_mb())
+
+    sampler = threading.Thread(target=sample)
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(BEACON_SCRIPT)
+        sampler.start()
+        started = time.monotonic()
+        result = wrk(server.base + "/", args.seconds, args.connections, script.name)
+        elapsed = time.monotonic() - started
+        stop.set()
+        sampler.join()
+        sent = result["requests"]
+        deadline = time.monotonic() + 60
+        while True:  # the buffers flush within 2 s; then the roll-up
+            stored, rolled = map(
+                int,
+                shell(
+                    "from broadsheet.analytics.models import Event\n"
+                    "e = Event.objects\n"
+                    "print(e.count(), e.filter(rolled=True).count())"
+                ).split(),
+            )
+            if (stored - before >= sent and rolled >= stored - 100) or (
+                time.monotonic() > deadline
+            ):
+                break
+            time.sleep(2)
+    finally:
+        stop.set()
+        server.stop()
+        Path(script.name).unlink(missing_ok=True)
+    half = len(samples) // 2
+    return {
+        "sent": sent,
+        "seconds": elapsed,
+        "per_second": sent / elapsed,
+        "stored": stored - before,
+        "rolled_behind": stored - rolled,
+        "memory_first_half_mb": max(samples[:half] or [0]),
+        "memory_second_half_mb": max(samples[half:] or [0]),
+        "errors": result.get("errors", 0),
+    }
+
+
+def write_report(path: Path, args, found: dict, took: float) -> None:
+    t, i = found["throughput"], found["ingestion"]
+    ratio = t["on"] / t["off"]
+    rounds = ", ".join(f"{mode} {rps:,.0f}" for mode, rps in t["rounds"])
+    lines = [
+        MARKER,
+        "## Audience figures (analytics)",
+        "",
+        "Measured by `make bench-analytics` (`bench/analytics.py`):",
+        f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC,"
+        f" {os.cpu_count()} cores, Python {platform.python_version()}, SQLite (WAL),"
+        f" `broadsheet serve --workers {args.workers}` with its worker and"
+        f" scheduler, wrk with {args.connections} connections and a browser's"
+        f" user agent, on the same machine; {took / 60:.0f} minutes in all.",
+        "",
+        "| | analytics off | analytics on | on / off | target |",
+        "|---|---|---|---|---|",
+        f"| the page cache's article, requests/s | {t['off']:,.0f} | {t['on']:,.0f}"
+        f" | {ratio:.0%} | at least 90% {'✓' if ratio >= 0.9 else '✗'} |",
+        "",
+        f"Rounds, in order ({args.seconds} s each, one server per round): {rounds}.",
+        "",
+        "| beacons ingested | per second | stored | left to roll up after"
+        " 60 s | server memory, first half / second half | target |",
+        "|---|---|---|---|---|---|",
+        f"| {i['sent']:,} in {i['seconds']:.0f} s | {i['per_second']:,.0f}"
+        f" | {i['stored']:,} | {i['rolled_behind']:,}"
+        f" | {i['memory_first_half_mb']:.0f} MB / {i['memory_second_half_mb']:.0f} MB"
+        f" | 2,000/s, flat memory"
+        f" {'✓' if i['per_second'] >= 2000 and i['stored'] >= i['sent'] else '✗'} |",
+        "",
+        "Every beacon is a page view of one of 500 paths from one address and one",
+        "user agent; each is hashed, buffered in its web process and written in",
+        "bulk; the scheduler's roll-up turns them into hourly and daily tallies.",
+        "Memory is the resident size of the whole server (web processes, worker,",
+        "scheduler), the largest sample of each half of the run.",
+        "",
+    ]
+    old = path.read_text() if path.exists() else ""
+    head = old[: old.index(MARKER)] if MARKER in old else old
+    tail = ""
+    if MARKER in old:  # keep any section after ours
+        rest = old[old.index(MARKER) + len(MARKER) :]
+        following = rest.find("\n<!-- ")
+        tail = rest[following:] if following >= 0 else ""
+    path.write_text(head.rstrip("\n") + "\n\n" + "\n".join(lines) + tail)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
+    args = parser.parse_args()
+    started = time.monotonic()
+    DATA.mkdir(parents=True, exist_ok=True)
+    print("== the demo site", flush=True)
+    broadsheet("demo", "--no-serve")
+    article = shell(
+        "from broadsheet.newsroom.models import ArticlePage\n"
+        "print(ArticlePage.objects.live().public().order_by('pk').first().url)"
+    )
+    print("== page cache throughput, analytics off and on", flush=True)
+    found = {"throughput": throughput(article, args)}
+    print("== beacon ingestion", flush=True)
+    found["ingestion"] = ingestion(args)
+    print(found, flush=True)
+    write_report(Path(args.output), args, found, time.monotonic() - started)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
