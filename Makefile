@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-multinode lint format bench bench-newsletter bench-search bench-imports clean
+.PHONY: demo test test-multinode lint format bench bench-newsletter bench-search bench-imports bench-analytics clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Broadsheet needs Python 3.11 or newer (found " + sys.version.split()[0] + "); run: make PYTHON=python3.12 ...")'
@@ -49,6 +49,10 @@ bench-newsletter: $(VENV)/.installed-test
 # 100,000 articles on the PostgreSQL at 127.0.0.1:5432 (its own database)
 bench-search: $(VENV)/.installed-test
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
+
+# The page cache's throughput with analytics off and on, and beacon ingestion
+bench-analytics: $(VENV)/.installed-test
+	$(BIN)/python bench/analytics.py $(BENCH_ARGS)
 
 # A synthetic WordPress export of 2,000 and 20,000 posts, then a 500 MB dry run
 bench-imports: $(VENV)/.installed-test
