@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run as bench  # noqa: E402  (bench/run.py: wrk and process helpers)
+import run as bench  # bench/run.py: wrk and process helpers
+from sections import replace_section  # bench/sections.py
 
 ROOT = bench.ROOT
 DATA = bench.BENCH_DIR / "analytics"
@@ -70,7 +71,7 @@ class Server:
             BROADSHEET_BASE_URL=self.base,
             BROADSHEET_SCHEDULER_INTERVAL="2",
         )
-        self.log = open(DATA / f"server-{analytics}.log", "w")  # noqa: SIM115
+        self.log = open(DATA / f"server-{analytics}.log", "w")
         self.process = subprocess.Popen(
             [
                 *bench.BROADSHEET,
@@ -238,14 +239,7 @@ def write_report(path: Path, args, found: dict, took: float) -> None:
         "scheduler), the largest sample of each half of the run.",
         "",
     ]
-    old = path.read_text() if path.exists() else ""
-    head = old[: old.index(MARKER)] if MARKER in old else old
-    tail = ""
-    if MARKER in old:  # keep any section after ours
-        rest = old[old.index(MARKER) + len(MARKER) :]
-        following = rest.find("\n<!-- ")
-        tail = rest[following:] if following >= 0 else ""
-    path.write_text(head.rstrip("\n") + "\n\n" + "\n".join(lines) + tail)
+    replace_section(path, MARKER, lines)
 
 
 def main() -> int:

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from sections import replace_section  # bench/sections.py
+
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "<!-- newsletter benchmark -->"
 
@@ -200,9 +202,7 @@ def write(results: list[dict], path: Path) -> None:
         "the number of subscribers (compare the two rows).",
         "",
     ]
-    old = path.read_text() if path.exists() else ""
-    head = old[: old.index(MARKER)] if MARKER in old else old
-    path.write_text(head.rstrip("\n") + "\n\n" + "\n".join(lines))
+    replace_section(path, MARKER, lines)
 
 
 def main() -> int:
