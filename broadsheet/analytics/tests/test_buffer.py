@@ -1,0 +1,58 @@
+"""Events wait in memory and are written in bulk; a database outage loses none."""
+
+import pytest
+from django.db import DatabaseError
+from django.utils import timezone
+
+from broadsheet.analytics import buffer
+from broadsheet.analytics.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def buffered(settings, monkeypatch):
+    settings.ANALYTICS = {**settings.ANALYTICS, "FLUSH_SECONDS": 2, "FLUSH_EVENTS": 3}
+    woken = []
+    # The test flushes itself: no background thread on the test's database.
+    monkeypatch.setattr(buffer, "_ensure_flusher", lambda: None)
+    monkeypatch.setattr(buffer._wake, "set", lambda: woken.append(True))
+    yield woken
+    buffer._pending.clear()
+
+
+def _event(n):
+    return Event(at=timezone.now(), kind="view", path=f"/{n}/")
+
+
+def test_events_wait_in_memory_and_are_written_in_one_go(buffered):
+    for n in range(2):
+        buffer.add(_event(n))
+    assert buffer.pending() == 2 and Event.objects.count() == 0
+    assert not buffered  # not full yet: the thread flushes on its own time
+    buffer.add(_event(2))
+    assert buffered  # full: the flusher is woken at once
+    assert buffer.flush() == 3
+    assert buffer.pending() == 0
+    assert sorted(Event.objects.values_list("path", flat=True)) == ["/0/", "/1/", "/2/"]
+
+
+def test_a_database_outage_keeps_the_events_for_the_next_flush(buffered, monkeypatch):
+    buffer.add(_event(1))
+
+    def away(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    real = Event.objects.bulk_create
+    monkeypatch.setattr(Event.objects, "bulk_create", away)
+    assert buffer.flush() == 0
+    assert buffer.pending() == 1
+    monkeypatch.setattr(Event.objects, "bulk_create", real)
+    assert buffer.flush() == 1
+    assert Event.objects.count() == 1
+
+
+def test_switched_off_nothing_waits(buffered, settings):
+    settings.ANALYTICS = {**settings.ANALYTICS, "ENABLED": False}
+    buffer.add(_event(1))
+    assert buffer.pending() == 0
