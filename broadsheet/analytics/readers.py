@@ -44,6 +44,9 @@ def _stored_salt(day: date) -> str:
         return found
     try:
         with transaction.atomic():
+            # A new day: the days before it go now, whether or not the
+            # scheduler runs (its roll-up deletes them too).
+            Salt.objects.filter(day__lt=timezone.now().date()).delete()
             return Salt.objects.create(day=day, value=secrets.token_hex(32)).value
     except IntegrityError:
         return Salt.objects.get(day=day).value

@@ -31,6 +31,8 @@ def test_the_same_reader_is_one_visitor_a_day_and_a_new_one_the_next(
 
     clock.shift(timedelta(days=1))
     visit(article)
+    # Gone with Tuesday's first request, before any roll-up.
+    assert not Salt.objects.filter(day="2026-03-02").exists()
     assert figures("visitors") == 1  # Tuesday's own count
     tuesday = Event.objects.latest("at").visitor
     # Not linkable to Monday's hash, and Monday's salt is gone.
