@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from broadsheet.accounts import urls as accounts_urls
 from broadsheet.accounts.views import admin_login
+from broadsheet.analytics import urls as analytics_urls
 from broadsheet.comments import urls as comments_urls
 from broadsheet.core.media import serve_media
 from broadsheet.core.views import csrf_token
@@ -35,6 +36,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += [
     path("", include(accounts_urls)),
     path("accounts/", include("allauth.urls")),
+    path("", include(analytics_urls)),
     path("", include(comments_urls)),
     path("", include(newsletter_urls)),
     path("", include(newsroom_urls)),

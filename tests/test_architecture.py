@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.analytics import rollup
+from broadsheet.analytics import most_read, rollup
 from broadsheet.core.chrome import build_chrome, register_chrome_part
 from broadsheet.core.pagecache.paths import uncached_prefixes
 from broadsheet.core.scheduler import register_scheduler_job, scheduler_jobs
@@ -160,6 +160,7 @@ def test_the_scheduler_runs_core_jobs_then_the_apps_jobs_in_order():
         delivery.resume_stalled,
         import_tasks.resume_stalled,
         rollup.roll_up,
+        most_read.refresh_when_due,
     ]
 
 

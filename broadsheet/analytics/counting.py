@@ -90,6 +90,17 @@ def count_beacon(environ, body: bytes) -> None:
     )
 
 
+def take_beacon(environ, body: bytes) -> int:
+    """Count a beacon; the HTTP status to answer it with (204, or 400)."""
+    if not 0 < len(body) <= MAX_BEACON_BYTES:
+        return 400
+    try:
+        count_beacon(environ, body)
+    except BadBeacon:
+        return 400
+    return 204
+
+
 def count_feed(environ) -> None:
     """A feed fetch. Feed readers are robots by nature, so none is left out;
     services that fetch for many report how many."""

@@ -4,8 +4,11 @@ It sits around the page cache (``broadsheet.wsgi``), so a page is counted
 whether a stored copy or Django answered it. It only looks at the status and
 headers on their way out and hands an event to the buffer: nothing waits on
 the database. It also answers the page script's beacon itself, without
-going through Django: a beacon must cost next to nothing.
+going through Django: a beacon must cost next to nothing (views.beacon
+answers it where this layer is not in front, as under `runserver`).
 """
+
+from http import HTTPStatus
 
 from broadsheet.analytics import counting
 from broadsheet.core.pagecache.paths import uncached_prefixes
@@ -95,24 +98,17 @@ class AudienceApp:
 
     @staticmethod
     def _beacon(environ, start_response):
-        status = "204 No Content"
-        if environ.get("REQUEST_METHOD") != "POST":
-            status = "405 Method Not Allowed"
-        else:
-            try:
-                length = int(environ.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = -1
-            if not 0 < length <= counting.MAX_BEACON_BYTES:
-                status = "400 Bad Request"
-            else:
-                body = environ["wsgi.input"].read(length)
-                try:
-                    counting.count_beacon(environ, body)
-                except counting.BadBeacon:
-                    status = "400 Bad Request"
         headers = [("Cache-Control", "no-store"), ("Content-Length", "0")]
-        if status.startswith("405"):
-            headers.append(("Allow", "POST"))
-        start_response(status, headers)
+        if environ.get("REQUEST_METHOD") != "POST":
+            start_response("405 Method Not Allowed", [*headers, ("Allow", "POST")])
+            return []
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        body = b""
+        if 0 < length <= counting.MAX_BEACON_BYTES:
+            body = environ["wsgi.input"].read(length)
+        status = counting.take_beacon(environ, body)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return []

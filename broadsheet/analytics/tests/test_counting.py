@@ -1,8 +1,10 @@
 """What counts as a view, a visitor and a download, through the real WSGI stack."""
 
+import json
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 
 from broadsheet.analytics.models import Event, Salt
 from broadsheet.analytics.sources import sections_and_authors
@@ -173,4 +175,19 @@ def test_fetches_by_scripts_and_the_service_worker_are_not_views(clock, visit, p
     visit(article, HTTP_SEC_FETCH_DEST="empty", HTTP_SEC_FETCH_MODE="same-origin")
     assert Event.objects.count() == 0
     visit(article, HTTP_SEC_FETCH_DEST="document", HTTP_SEC_FETCH_MODE="navigate")
+    assert figures("views") == 1
+
+
+def test_django_answers_the_beacon_where_the_layer_is_not_in_front(clock, pages):
+    article, _ = pages
+    client = Client(enforce_csrf_checks=True, HTTP_USER_AGENT=BROWSER)
+    body = json.dumps({"p": article, "r": ""})
+    answer = client.post("/analytics/view", body, content_type="text/plain")
+    assert answer.status_code == 204
+    assert answer["Cache-Control"] == "no-store" and not answer.cookies
+    assert (
+        client.post("/analytics/view", "x", content_type="text/plain").status_code
+        == 400
+    )
+    assert client.get("/analytics/view").status_code == 405
     assert figures("views") == 1
