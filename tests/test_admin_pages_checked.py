@@ -95,12 +95,8 @@ def admin_world(publication) -> dict:
         "HTTP_USER_AGENT": "Mozilla/5.0 Firefox/133.0",
         "REMOTE_ADDR": "192.0.2.1",
     }
-    counting.count_view(
-        reader,
-        path=article.url,
-        query="utm_campaign=spring",
-        referrer="",
-        source="server",
+    counting.count_server_view(
+        {**reader, "PATH_INFO": article.url, "QUERY_STRING": "utm_campaign=spring"}
     )
     rollup.roll_up(now + timedelta(minutes=1))
     return {

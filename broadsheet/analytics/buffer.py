@@ -1,10 +1,11 @@
 """Events wait in the process's memory and go to the database in bulk.
 
-Counting must never slow a page: a request only appends to a list. A
-background thread writes the list in one insert every FLUSH_SECONDS (or
-sooner, at FLUSH_EVENTS), and once more when the process exits normally. A
-crash loses what is waiting: at most FLUSH_SECONDS of counts (2 s by
-default). With FLUSH_SECONDS at 0 each event is written at once.
+Counting must never slow a page: a request only appends a ``Sighting`` to
+a list. A background thread turns the list into events (``events``) and
+writes them in one insert every FLUSH_SECONDS (or sooner, at FLUSH_EVENTS),
+and once more when the process exits normally. A crash loses what is
+waiting: at most FLUSH_SECONDS of counts (2 s by default). With
+FLUSH_SECONDS at 0 each is written at once.
 """
 
 import atexit
@@ -14,11 +15,12 @@ import threading
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 
+from broadsheet.analytics.events import Sighting, to_event
 from broadsheet.analytics.models import Event
 
 logger = logging.getLogger("broadsheet.analytics")
 
-_pending: list[Event] = []
+_pending: list[Sighting] = []
 _lock = threading.Lock()
 _wake = threading.Event()
 _flusher: threading.Thread | None = None
@@ -26,15 +28,17 @@ _flusher: threading.Thread | None = None
 MAX_PENDING = 100_000
 
 
-def add(event: Event) -> None:
+def add(seen: Sighting) -> None:
     config = settings.ANALYTICS
     if not config["ENABLED"]:
         return
     if not config["FLUSH_SECONDS"]:
-        event.save(force_insert=True)
+        event = to_event(seen)
+        if event is not None:
+            event.save(force_insert=True)
         return
     with _lock:
-        _pending.append(event)
+        _pending.append(seen)
         if len(_pending) > MAX_PENDING:
             del _pending[: len(_pending) - MAX_PENDING]
         full = len(_pending) >= config["FLUSH_EVENTS"]
@@ -51,13 +55,15 @@ def flush() -> int:
     if not batch:
         return 0
     try:
-        Event.objects.bulk_create(batch, batch_size=1000)
+        # Making events reads the day's salt, so it may fail like the insert.
+        events = [event for event in map(to_event, batch) if event is not None]
+        Event.objects.bulk_create(events, batch_size=1000)
     except DatabaseError:
         logger.warning("Audience events not written yet: the database is away")
         with _lock:  # back in front, to try again at the next flush
             _pending[:0] = batch
         return 0
-    return len(batch)
+    return len(events)
 
 
 def pending() -> int:

@@ -1,21 +1,24 @@
-"""Turn a request into an event: what is counted, and what is left out.
+"""What a request leaves for the figures: as little work as possible.
 
-The WSGI layer (``wsgi``), the beacon and the apps' notes all come here.
-Each function gets the WSGI environ (Django's ``request.META``), takes what
-it needs from the reader (``readers``) and hands one event to the buffer.
+The WSGI layer (``wsgi``), the beacon and the apps' notes come here. Each
+function copies what it needs from the WSGI environ (Django's
+``request.META``) into a ``Sighting`` and hands it to the buffer; the
+hashing and the rest happen at the flush (``events``), away from the
+request. A page served from the page cache takes a few microseconds, so
+counting has to take less.
 """
 
 import json
 import re
-
-from django.utils import timezone
+import time
 
 from broadsheet.analytics import buffer, readers
+from broadsheet.analytics.events import Sighting
 from broadsheet.analytics.models import Event
 
-MAX_PATH = 500
 _AUDIO = re.compile(r"^/podcast/audio/(\d+)\.\w+$")
 _FEEDS = re.compile(r"^/(?:feed\.\w+|feeds/.+|podcast/[-\w]+/feed\.xml)$")
+MAX_BEACON_BYTES = 2048
 
 
 def is_feed(path: str) -> bool:
@@ -27,46 +30,28 @@ def audio_episode(path: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _referrer(environ, referrer: str) -> str:
-    return readers.referrer_domain(referrer, environ.get("HTTP_HOST", ""))
-
-
-def count_view(environ, *, path: str, query: str, referrer: str, source: str):
-    """A page view, from the server or from the beacon."""
-    reader = readers.reader(environ)
-    if reader is None:
-        return
-    path = path[:MAX_PATH]
-    buffer.add(
-        Event(
-            at=timezone.now(),
-            kind=Event.Kind.VIEW,
-            source=source,
-            path=path,
-            visitor=reader.visitor,
-            pair=reader.pair(path),
-            referrer=_referrer(environ, referrer),
-            device=reader.device,
-            **readers.campaign(query),
-        )
+def _sighting(environ, kind, **fields) -> Sighting:
+    return Sighting(
+        kind=kind,
+        source=fields.pop("source", Event.Source.SERVER),
+        at=time.time(),
+        path=fields.pop("path") if "path" in fields else environ.get("PATH_INFO", "/"),
+        query=fields.pop("query", environ.get("QUERY_STRING", "")),
+        referrer=fields.pop("referrer", environ.get("HTTP_REFERER", "")),
+        host=environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+        address=readers.client_address(environ),
+        user_agent=environ.get("HTTP_USER_AGENT", ""),
+        private=readers.asks_not_to_be_tracked(environ),
+        **fields,
     )
 
 
 def count_server_view(environ) -> None:
-    count_view(
-        environ,
-        path=environ.get("PATH_INFO", "/"),
-        query=environ.get("QUERY_STRING", ""),
-        referrer=environ.get("HTTP_REFERER", ""),
-        source=Event.Source.SERVER,
-    )
+    buffer.add(_sighting(environ, Event.Kind.VIEW))
 
 
 class BadBeacon(ValueError):
     pass
-
-
-MAX_BEACON_BYTES = 2048
 
 
 def count_beacon(environ, body: bytes) -> None:
@@ -81,12 +66,15 @@ def count_beacon(environ, body: bytes) -> None:
     if not address.startswith("/") or address.startswith("//"):
         raise BadBeacon("the page must be a path on this site")
     path, _, query = address.partition("?")
-    count_view(
-        environ,
-        path=path,
-        query=query,
-        referrer=referrer,
-        source=Event.Source.BEACON,
+    buffer.add(
+        _sighting(
+            environ,
+            Event.Kind.VIEW,
+            source=Event.Source.BEACON,
+            path=path,
+            query=query,
+            referrer=referrer,
+        )
     )
 
 
@@ -102,54 +90,27 @@ def take_beacon(environ, body: bytes) -> int:
 
 
 def count_feed(environ) -> None:
-    """A feed fetch. Feed readers are robots by nature, so none is left out;
-    services that fetch for many report how many."""
-    fetcher, subscribers = readers.feed_fetcher(environ.get("HTTP_USER_AGENT", ""))
-    buffer.add(
-        Event(
-            at=timezone.now(),
-            kind=Event.Kind.FEED,
-            path=environ.get("PATH_INFO", "/")[:MAX_PATH],
-            fetcher=fetcher,
-            subscribers=subscribers,
-        )
-    )
+    buffer.add(_sighting(environ, Event.Kind.FEED))
 
 
 def count_listen(environ, episode_id: int, requested_bytes: int) -> None:
     """A podcast audio request; the roll-up decides which make a download."""
-    reader = readers.reader(environ)
-    if reader is None or requested_bytes <= 0:
-        return
-    path = environ.get("PATH_INFO", "/")[:MAX_PATH]
-    buffer.add(
-        Event(
-            at=timezone.now(),
-            kind=Event.Kind.LISTEN,
-            path=path,
-            pair=reader.pair(path),
-            carry=reader.carry(path),
-            device=reader.device,
-            episode_id=episode_id,
-            bytes=requested_bytes,
+    if requested_bytes > 0:
+        buffer.add(
+            _sighting(
+                environ,
+                Event.Kind.LISTEN,
+                episode_id=episode_id,
+                requested=requested_bytes,
+            )
         )
-    )
 
 
 def on_note(kind: str, request, **fields) -> None:
     """core.audience's listener: a newsletter sign-up, from the page it was made on."""
     if kind != "signup":
         return
-    environ = request.META
-    if readers.is_bot(environ.get("HTTP_USER_AGENT", "")):
-        return
-    page = fields.get("page") or environ.get("HTTP_REFERER", "")
+    page = fields.get("page") or request.META.get("HTTP_REFERER", "")
     own = readers.referrer_domain(page, request.get_host()) == ""
     path = readers.own_path(page) if own else ""
-    buffer.add(
-        Event(
-            at=timezone.now(),
-            kind=Event.Kind.SIGNUP,
-            path=path[:MAX_PATH],
-        )
-    )
+    buffer.add(_sighting(request.META, Event.Kind.SIGNUP, path=path))

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Salt(models.Model):
-    """The random salt of one day (UTC). Deleted when the day is over."""
+    """The random salt of one day (in the site's time zone), deleted when
+    the day is over."""
 
     day = models.DateField(unique=True)
     value = models.CharField(max_length=64)

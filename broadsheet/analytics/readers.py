@@ -46,7 +46,7 @@ def _stored_salt(day: date) -> str:
         with transaction.atomic():
             # A new day: the days before it go now, whether or not the
             # scheduler runs (its roll-up deletes them too).
-            Salt.objects.filter(day__lt=timezone.now().date()).delete()
+            Salt.objects.filter(day__lt=timezone.localdate()).delete()
             return Salt.objects.create(day=day, value=secrets.token_hex(32)).value
     except IntegrityError:
         return Salt.objects.get(day=day).value
@@ -113,23 +113,16 @@ class Reader:
         return _hash(self._next_salt, "pair", *self._identity, path)
 
 
-def reader(environ, *, now=None) -> Reader | None:
-    """The reader behind a request, or None for a bot."""
-    user_agent = environ.get("HTTP_USER_AGENT", "")
-    if is_bot(user_agent):
-        return None
-    today = (now or timezone.now()).date()
-    salt = _salt(today)
-    identity = (
-        environ.get("HTTP_HOST", "").lower(),
-        client_address(environ),
-        user_agent,
-    )
+def reader(host: str, address: str, user_agent: str, *, private: bool, day) -> Reader:
+    """The reader behind a request on ``day``, as hashes (bots are left out
+    before this)."""
+    salt = _salt(day)
+    identity = (host.lower(), address, user_agent)
     return Reader(
-        visitor="" if asks_not_to_be_tracked(environ) else _hash(salt, *identity),
+        visitor="" if private else _hash(salt, *identity),
         device=device_class(user_agent),
         _salt=salt,
-        _next_salt=_salt(today + timedelta(days=1)),
+        _next_salt=_salt(day + timedelta(days=1)),
         _identity=identity,
     )
 

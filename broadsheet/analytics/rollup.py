@@ -4,7 +4,8 @@ Each run takes the events not yet rolled up (older than SETTLE, so a page's
 server view has reached the database before its beacon is judged), then, in
 one transaction: pairs beacons with the server views they repeat, decides
 which podcast requests make a download, marks the events rolled, and
-recomputes every hour and day they touched from the raw events. Recomputing
+recomputes every hour and day they touched from the raw events, once per
+run however many events came in. Recomputing
 whole periods makes a run idempotent: a crash before the commit leaves
 nothing half-done, and running it again gives the same tallies.
 """
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from broadsheet.analytics import readers
@@ -29,7 +31,6 @@ PAIR_BEFORE, PAIR_AFTER = timedelta(minutes=2), timedelta(seconds=10)
 # per 24 hours, once a minute of audio was asked for.
 DOWNLOAD_WINDOW = timedelta(hours=24)
 DOWNLOAD_SECONDS = 60
-BATCH = 5000
 # Views are also counted by each of these event fields.
 BREAKDOWNS = ("referrer", "utm_source", "utm_medium", "utm_campaign", "device")
 
@@ -40,35 +41,35 @@ DOWNLOADS, FETCHES, SUBSCRIBERS = "downloads", "feed_fetches", "feed_subscribers
 def roll_up(now: datetime | None = None) -> int:
     """Roll up what is waiting; return the number of events rolled."""
     now = now or timezone.now()
-    readers.forget_old_salts(now.date())
+    readers.forget_old_salts(timezone.localdate(now))
     _prune(now)
-    rolled = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Event.objects.select_for_update(skip_locked=True)
-                .filter(rolled=False, at__lte=now - SETTLE)
-                .order_by("at", "id")[:BATCH]
-            )
-            if not batch:
-                return rolled
-            _pair_beacons([e for e in batch if e.source == Event.Source.BEACON])
-            _decide_downloads([e for e in batch if e.kind == Event.Kind.LISTEN])
-            Event.objects.filter(pk__in=[e.pk for e in batch]).update(rolled=True)
-            hours = {_hour(e.at) for e in batch}
-            for hour in sorted(hours):
-                recompute(Tally.Period.HOUR, hour, hour + timedelta(hours=1))
-            for day in sorted({_day(hour) for hour in hours}):
-                recompute(Tally.Period.DAY, day, day + timedelta(days=1))
-            rolled += len(batch)
+    waiting = Event.objects.filter(rolled=False, at__lte=now - SETTLE)
+    last = waiting.aggregate(last=Max("id"))["last"]
+    if last is None:
+        return 0
+    # Events flushed from now on have larger ids: every step below sees the
+    # same events, however many arrive meanwhile.
+    due = waiting.filter(id__lte=last)
+    with transaction.atomic():
+        fields = ("id", "at", "kind", "source", "pair", "carry", "episode_id", "bytes")
+        _pair_beacons(list(due.filter(source=Event.Source.BEACON).only(*fields)))
+        _decide_downloads(
+            list(due.filter(kind=Event.Kind.LISTEN).only(*fields).order_by("at", "id"))
+        )
+        hours = set(
+            due.annotate(hour=TruncHour("at")).values_list("hour", flat=True).distinct()
+        )
+        rolled = due.update(rolled=True)
+        for hour in sorted(hours):
+            recompute(Tally.Period.HOUR, hour, hour + timedelta(hours=1))
+        for day in sorted({_day(hour) for hour in hours}):
+            recompute(Tally.Period.DAY, day, day + timedelta(days=1))
+    return rolled
 
 
-def _hour(moment: datetime) -> datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
-
-
-def _day(moment: datetime) -> datetime:
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+def _day(hour: datetime) -> datetime:
+    # Hours come truncated in the site's time zone (TruncHour): so do days.
+    return hour.replace(hour=0)
 
 
 def _prune(now: datetime) -> None:

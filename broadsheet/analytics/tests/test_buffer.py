@@ -2,9 +2,8 @@
 
 import pytest
 from django.db import DatabaseError
-from django.utils import timezone
 
-from broadsheet.analytics import buffer
+from broadsheet.analytics import buffer, counting
 from broadsheet.analytics.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +21,8 @@ def buffered(settings, monkeypatch):
 
 
 def _event(n):
-    return Event(at=timezone.now(), kind="view", path=f"/{n}/")
+    environ = {"PATH_INFO": f"/{n}/", "HTTP_USER_AGENT": "Mozilla/5.0 Firefox/133.0"}
+    return counting._sighting(environ, Event.Kind.VIEW)
 
 
 def test_events_wait_in_memory_and_are_written_in_one_go(buffered):
