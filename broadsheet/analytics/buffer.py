@@ -1,7 +1,7 @@
 """Events wait in the process's memory and go to the database in bulk.
 
 Counting must never slow a page: a request only appends a ``Sighting`` to
-a list. A background thread turns the list into events (``events``) and
+a list. A background thread turns the list into rows (``events``) and
 writes them in one insert every FLUSH_SECONDS (or sooner, at FLUSH_EVENTS),
 and once more when the process exits normally. A crash loses what is
 waiting: at most FLUSH_SECONDS of counts (2 s by default). With
@@ -13,10 +13,9 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, transaction
 
-from broadsheet.analytics.events import Sighting, to_event
-from broadsheet.analytics.models import Event
+from broadsheet.analytics.events import Sighting, insert, to_row
 
 logger = logging.getLogger("broadsheet.analytics")
 
@@ -33,9 +32,7 @@ def add(seen: Sighting) -> None:
     if not config["ENABLED"]:
         return
     if not config["FLUSH_SECONDS"]:
-        event = to_event(seen)
-        if event is not None:
-            event.save(force_insert=True)
+        insert([row for row in [to_row(seen)] if row is not None])
         return
     with _lock:
         _pending.append(seen)
@@ -55,15 +52,16 @@ def flush() -> int:
     if not batch:
         return 0
     try:
-        # Making events reads the day's salt, so it may fail like the insert.
-        events = [event for event in map(to_event, batch) if event is not None]
-        Event.objects.bulk_create(events, batch_size=1000)
+        # Making rows reads the day's salt, so it may fail like the insert.
+        rows = [row for row in map(to_row, batch) if row is not None]
+        with transaction.atomic():
+            insert(rows)
     except DatabaseError:
         logger.warning("Audience events not written yet: the database is away")
         with _lock:  # back in front, to try again at the next flush
             _pending[:0] = batch
         return 0
-    return len(events)
+    return len(rows)
 
 
 def pending() -> int:

@@ -7,11 +7,9 @@ be tracked. The address and the user agent go no further than this module.
 
 import functools
 import hashlib
-import hmac
 import re
 import secrets
 import threading
-from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
@@ -27,6 +25,9 @@ _salts_lock = threading.Lock()
 
 
 def _salt(day: date) -> bytes:
+    value = _salts.get(day)  # (a dict read is atomic: no lock for the usual case)
+    if value is not None:
+        return value
     with _salts_lock:
         value = _salts.get(day)
         if value is None:
@@ -62,9 +63,11 @@ def forget_old_salts(today: date) -> int:
     return deleted
 
 
-def _hash(salt: bytes, *parts: str) -> str:
-    message = "\x1f".join(parts).encode("utf-8", "replace")
-    return hmac.new(salt, message, hashlib.sha256).hexdigest()[:16]
+def _hash(salt: bytes, text: str) -> str:
+    # BLAKE2b with a key is a MAC, and a few times faster than HMAC-SHA256.
+    return hashlib.blake2b(
+        text.encode("utf-8", "replace"), key=salt, digest_size=8
+    ).hexdigest()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -98,33 +101,27 @@ def client_address(environ) -> str:
     return environ.get("REMOTE_ADDR", "")
 
 
-@dataclass(frozen=True)
 class Reader:
-    visitor: str  # "" when not to be tracked
-    device: str
-    _salt: bytes
-    _next_salt: bytes
-    _identity: tuple[str, str, str]
+    """One reader on one day, as far as counting knows them: hashes only."""
+
+    __slots__ = ("_identity", "_day")
+
+    def __init__(self, host: str, address: str, user_agent: str, day: date):
+        self._identity = f"{host.lower()}\x1f{address}\x1f{user_agent}"
+        self._day = day
+
+    def visitor(self) -> str:
+        """The same for every page the reader opens that day."""
+        return _hash(_salt(self._day), self._identity)
 
     def pair(self, path: str) -> str:
-        return _hash(self._salt, "pair", *self._identity, path)
+        """The reader and one page that day."""
+        return _hash(_salt(self._day), f"pair\x1f{self._identity}\x1f{path}")
 
     def carry(self, path: str) -> str:
-        return _hash(self._next_salt, "pair", *self._identity, path)
-
-
-def reader(host: str, address: str, user_agent: str, *, private: bool, day) -> Reader:
-    """The reader behind a request on ``day``, as hashes (bots are left out
-    before this)."""
-    salt = _salt(day)
-    identity = (host.lower(), address, user_agent)
-    return Reader(
-        visitor="" if private else _hash(salt, *identity),
-        device=device_class(user_agent),
-        _salt=salt,
-        _next_salt=_salt(day + timedelta(days=1)),
-        _identity=identity,
-    )
+        """``pair`` under the next day's salt."""
+        next_day = self._day + timedelta(days=1)
+        return _hash(_salt(next_day), f"pair\x1f{self._identity}\x1f{path}")
 
 
 _SUBSCRIBERS = re.compile(r"(\d+)\s+(?:subscribers?|readers?)\b", re.IGNORECASE)
