@@ -3,17 +3,22 @@
 Each run takes the events not yet rolled up (older than SETTLE, so a page's
 server view has reached the database before its beacon is judged), then, in
 one transaction: pairs beacons with the server views they repeat, decides
-which podcast requests make a download, marks the events rolled, and
-recomputes every hour and day they touched from the raw events, once per
-run however many events came in. Recomputing
-whole periods makes a run idempotent: a crash before the commit leaves
-nothing half-done, and running it again gives the same tallies.
+which podcast requests make a download, adds their views, sign-ups,
+downloads and feed fetches to the tallies of their hours and days, and
+marks them rolled. Counting and marking commit together, so a crash before
+the commit leaves nothing half-done and the next run counts them once.
+
+A run's cost follows the events that came in since the last one, not the
+size of the day. Only the distinct counts (each day's visitors, and the
+subscribers feed services report) are recounted from the day's raw events,
+every DISTINCT_EVERY and once more when the day is over.
 """
 
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncHour
@@ -31,11 +36,13 @@ PAIR_BEFORE, PAIR_AFTER = timedelta(minutes=2), timedelta(seconds=10)
 # per 24 hours, once a minute of audio was asked for.
 DOWNLOAD_WINDOW = timedelta(hours=24)
 DOWNLOAD_SECONDS = 60
-# Views are also counted by each of these event fields.
-BREAKDOWNS = ("referrer", "utm_source", "utm_medium", "utm_campaign", "device")
-
 VIEWS, VISITORS, SIGNUPS = "views", "visitors", "signups"
 DOWNLOADS, FETCHES, SUBSCRIBERS = "downloads", "feed_fetches", "feed_subscribers"
+# Added to tick by tick; visitors and subscribers are recounted instead.
+ADDITIVE = (VIEWS, SIGNUPS, DOWNLOADS, FETCHES)
+DISTINCT_EVERY = timedelta(minutes=5)
+# Views are also counted by each of these event fields.
+BREAKDOWNS = ("referrer", "utm_source", "utm_medium", "utm_campaign", "device")
 
 
 def roll_up(now: datetime | None = None) -> int:
@@ -45,25 +52,20 @@ def roll_up(now: datetime | None = None) -> int:
     _prune(now)
     waiting = Event.objects.filter(rolled=False, at__lte=now - SETTLE)
     last = waiting.aggregate(last=Max("id"))["last"]
-    if last is None:
-        return 0
-    # Events flushed from now on have larger ids: every step below sees the
-    # same events, however many arrive meanwhile.
-    due = waiting.filter(id__lte=last)
-    with transaction.atomic():
+    rolled = 0
+    if last is not None:
+        # Events flushed from now on have larger ids: every step below sees
+        # the same events, however many arrive meanwhile.
+        due = waiting.filter(id__lte=last)
         fields = ("id", "at", "kind", "source", "pair", "carry", "episode_id", "bytes")
-        _pair_beacons(list(due.filter(source=Event.Source.BEACON).only(*fields)))
-        _decide_downloads(
-            list(due.filter(kind=Event.Kind.LISTEN).only(*fields).order_by("at", "id"))
-        )
-        hours = set(
-            due.annotate(hour=TruncHour("at")).values_list("hour", flat=True).distinct()
-        )
-        rolled = due.update(rolled=True)
-        for hour in sorted(hours):
-            recompute(Tally.Period.HOUR, hour, hour + timedelta(hours=1))
-        for day in sorted({_day(hour) for hour in hours}):
-            recompute(Tally.Period.DAY, day, day + timedelta(days=1))
+        with transaction.atomic():
+            _pair_beacons(list(due.filter(source=Event.Source.BEACON).only(*fields)))
+            listens = due.filter(kind=Event.Kind.LISTEN).only(*fields)
+            _decide_downloads(list(listens.order_by("at", "id")))
+            counts = _counts(due)
+            rolled = due.update(rolled=True)
+            _add(counts)
+    _refresh_distinct(now)
     return rolled
 
 
@@ -166,79 +168,143 @@ def _decide_downloads(listens: list[Event]) -> None:
             window.save()
 
 
-def recompute(period: str, start: datetime, end: datetime) -> None:
-    """Replace the tallies of one period with figures from its raw events."""
+def _counts(due) -> Counter:
+    """{(hour, metric, dimension, key): count} of the additive figures in ``due``."""
+    counts: Counter = Counter()
+    hourly = due.annotate(hour=TruncHour("at"))
+
+    def add(metric, dimension, rows, field=None):
+        for row in rows.annotate(n=Count("id")):
+            key = str(row[field]) if field and row[field] is not None else ""
+            counts[(row["hour"], metric, dimension, key)] += row["n"]
+
+    views = hourly.filter(kind=Event.Kind.VIEW, duplicate=False)
+    add(VIEWS, "total", views.values("hour"))
+    add(VIEWS, "page", views.values("hour", "path"), "path")
+    for dimension in BREAKDOWNS:
+        rows = views.exclude(**{dimension: ""}).values("hour", dimension)
+        add(VIEWS, dimension, rows, dimension)
+    signups = hourly.filter(kind=Event.Kind.SIGNUP)
+    add(SIGNUPS, "total", signups.values("hour"))
+    add(SIGNUPS, "page", signups.values("hour", "path"), "path")
+    downloads = hourly.filter(kind=Event.Kind.LISTEN, download=True)
+    add(DOWNLOADS, "total", downloads.values("hour"))
+    add(DOWNLOADS, "episode", downloads.values("hour", "episode_id"), "episode_id")
+    feeds = hourly.filter(kind=Event.Kind.FEED)
+    add(FETCHES, "feed", feeds.values("hour", "path"), "path")
+    pages = {
+        key for (_h, metric, dim, key) in counts if metric == VIEWS and dim == "page"
+    }
+    found = sections_and_authors(pages)
+    for (hour, metric, dimension, key), value in list(counts.items()):
+        if metric != VIEWS or dimension != "page" or key not in found:
+            continue
+        section, authors = found[key]
+        if section:
+            counts[(hour, VIEWS, "section", section)] += value
+        for author in authors:
+            counts[(hour, VIEWS, "author", author)] += value
+    return counts
+
+
+def _add(counts: Counter) -> None:
+    """Add ``counts`` to their hours' and days' tallies."""
+    wanted: Counter = Counter()
+    for (hour, metric, dimension, key), value in counts.items():
+        for period, start in (
+            (Tally.Period.HOUR, hour),
+            (Tally.Period.DAY, _day(hour)),
+        ):
+            wanted[(period, start, metric, dimension, key[:500])] += value
+    if not wanted:
+        return
+    periods = Q()
+    for period, start in {(period, start) for period, start, *_ in wanted}:
+        periods |= Q(period=period, start=start)
+    existing = {
+        (t.period, t.start, t.metric, t.dimension, t.key): t
+        for t in Tally.objects.filter(periods, metric__in=ADDITIVE)
+    }
+    changed, new = [], []
+    for (period, start, metric, dimension, key), value in wanted.items():
+        found = existing.get((period, start, metric, dimension, key))
+        if found is not None:
+            found.value += value
+            changed.append(found)
+        else:
+            new.append(
+                Tally(
+                    period=period,
+                    start=start,
+                    metric=metric,
+                    dimension=dimension,
+                    key=key,
+                    value=value,
+                )
+            )
+    Tally.objects.bulk_update(changed, ["value"], batch_size=500)
+    Tally.objects.bulk_create(new, batch_size=1000)
+
+
+def _refresh_distinct(now: datetime) -> None:
+    """Recount each day's visitors and reported feed subscribers from the raw
+    events: today's every DISTINCT_EVERY, yesterday's once more when it is over.
+
+    Unlike views, distinct readers cannot be added up tick by tick, and a
+    count over a whole day's events is too dear for every tick.
+    """
+    cache = caches["default"]
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    for day in (today, today - timedelta(days=1)):
+        key = f"broadsheet:analytics:distinct:{day.date().isoformat()}"
+        last = cache.get(key)
+        end = day + timedelta(days=1)
+        if day == today:
+            due = last is None or now - last >= DISTINCT_EVERY
+        else:  # once more after it ended, if it had events
+            due = (last is None or last < end) and Event.objects.filter(
+                at__gte=day, at__lt=end
+            ).exists()
+        if not due:
+            continue
+        _recount_distinct(day, day + timedelta(days=1))
+        cache.set(key, now, 2 * 24 * 60 * 60)
+
+
+def _recount_distinct(start: datetime, end: datetime) -> None:
     events = Event.objects.filter(at__gte=start, at__lt=end)
-    views = events.filter(kind=Event.Kind.VIEW, duplicate=False)
-    visits = views.exclude(visitor="")
+    visits = events.filter(kind=Event.Kind.VIEW, duplicate=False).exclude(visitor="")
     figures: Counter = Counter()
-
-    def add(metric, dimension, rows, field, count):
-        for row in rows:
-            figures[(metric, dimension, row[field] or "")] += row[count]
-
-    total = views.count()
-    figures[(VIEWS, "total", "")] = total
     figures[(VISITORS, "total", "")] = visits.values("visitor").distinct().count()
-    add(VIEWS, "page", views.values("path").annotate(n=Count("id")), "path", "n")
-    add(
-        VISITORS,
-        "page",
-        visits.values("path").annotate(n=Count("visitor", distinct=True)),
-        "path",
-        "n",
-    )
-    for dimension in ("referrer", "utm_source", "utm_medium", "utm_campaign", "device"):
-        rows = (
-            views.exclude(**{dimension: ""}).values(dimension).annotate(n=Count("id"))
-        )
-        add(VIEWS, dimension, rows, dimension, "n")
-    signups = events.filter(kind=Event.Kind.SIGNUP)
-    figures[(SIGNUPS, "total", "")] = signups.count()
-    add(SIGNUPS, "page", signups.values("path").annotate(n=Count("id")), "path", "n")
-    downloads = events.filter(kind=Event.Kind.LISTEN, download=True)
-    figures[(DOWNLOADS, "total", "")] = downloads.count()
-    for row in downloads.values("episode_id").annotate(n=Count("id")):
-        figures[(DOWNLOADS, "episode", str(row["episode_id"]))] += row["n"]
-    feeds = events.filter(kind=Event.Kind.FEED)
-    add(FETCHES, "feed", feeds.values("path").annotate(n=Count("id")), "path", "n")
-    # Each service's latest word on its subscribers, per feed: the largest
-    # it reported in the period, summed over services.
+    for row in visits.values("path").annotate(n=Count("visitor", distinct=True)):
+        figures[(VISITORS, "page", row["path"])] = row["n"]
+    # Each service's word on its subscribers, per feed: the largest it
+    # reported that day, summed over services.
     reported = (
-        feeds.exclude(subscribers=None)
+        events.filter(kind=Event.Kind.FEED)
+        .exclude(subscribers=None)
         .values("path", "fetcher")
         .annotate(n=Max("subscribers"))
     )
-    add(SUBSCRIBERS, "feed", reported, "path", "n")
-    for (dimension, key), value in _pages_by_section_and_author(views).items():
-        figures[(VIEWS, dimension, key)] += value
-    Tally.objects.filter(period=period, start=start).delete()
-    Tally.objects.bulk_create(
-        [
-            Tally(
-                period=period,
-                start=start,
-                metric=metric,
-                dimension=dimension,
-                key=key[:500],
-                value=value,
-            )
-            for (metric, dimension, key), value in figures.items()
-            if value or dimension == "total"
-        ],
-        batch_size=1000,
-    )
-
-
-def _pages_by_section_and_author(views) -> Counter:
-    by_path = dict(views.values_list("path").annotate(n=Count("id")))
-    totals: Counter = Counter()
-    for path, (section, authors) in sections_and_authors(by_path).items():
-        if section:
-            totals[("section", section)] += by_path[path]
-        for author in authors:
-            totals[("author", author)] += by_path[path]
-    return totals
+    for row in reported:
+        figures[(SUBSCRIBERS, "feed", row["path"])] += row["n"]
+    with transaction.atomic():
+        Tally.objects.filter(
+            period=Tally.Period.DAY, start=start, metric__in=(VISITORS, SUBSCRIBERS)
+        ).delete()
+        Tally.objects.bulk_create(
+            [
+                Tally(
+                    period=Tally.Period.DAY,
+                    start=start,
+                    metric=metric,
+                    dimension=dimension,
+                    key=key[:500],
+                    value=value,
+                )
+                for (metric, dimension, key), value in figures.items()
+            ]
+        )
 
 
 def tally(period: str, metric: str, dimension: str, start, end, limit=None):
