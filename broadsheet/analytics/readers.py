@@ -146,8 +146,11 @@ def feed_fetcher(user_agent: str) -> tuple[str, int | None]:
     return name, min(int(found.group(1)), 2_000_000_000)
 
 
+@functools.lru_cache(maxsize=4096)
 def referrer_domain(referrer: str, own_host: str) -> str:
     """The referring site's host name, or "" for none or this site itself."""
+    if not referrer:
+        return ""
     try:
         host = (urlsplit(referrer).hostname or "").lower()
     except ValueError:
