@@ -232,18 +232,20 @@ def _add(counts: Counter) -> None:
             found.value += value
             changed.append(found)
         else:
-            new.append(
-                Tally(
-                    period=period,
-                    start=start,
-                    metric=metric,
-                    dimension=dimension,
-                    key=key,
-                    value=value,
-                )
-            )
+            new.append(_tally(period, start, metric, dimension, key, value))
     Tally.objects.bulk_update(changed, ["value"], batch_size=500)
     Tally.objects.bulk_create(new, batch_size=1000)
+
+
+def _tally(period, start, metric, dimension, key, value) -> Tally:
+    return Tally(
+        period=period,
+        start=start,
+        metric=metric,
+        dimension=dimension,
+        key=key[:500],
+        value=value,
+    )
 
 
 def _refresh_distinct(now: datetime) -> None:
@@ -294,14 +296,7 @@ def _recount_distinct(start: datetime, end: datetime) -> None:
         ).delete()
         Tally.objects.bulk_create(
             [
-                Tally(
-                    period=Tally.Period.DAY,
-                    start=start,
-                    metric=metric,
-                    dimension=dimension,
-                    key=key[:500],
-                    value=value,
-                )
+                _tally(Tally.Period.DAY, start, metric, dimension, key, value)
                 for (metric, dimension, key), value in figures.items()
             ]
         )
