@@ -10,45 +10,67 @@ FLUSH_SECONDS at 0 each is written at once.
 
 import atexit
 import logging
+import os
 import threading
+from collections import deque
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, transaction
+from django.core.signals import setting_changed
+from django.db import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    close_old_connections,
+    transaction,
+)
+from django.dispatch import receiver
 
 from broadsheet.analytics.events import Sighting, insert, to_row
 
 logger = logging.getLogger("broadsheet.analytics")
 
-_pending: list[Sighting] = []
-_lock = threading.Lock()
-_wake = threading.Event()
-_flusher: threading.Thread | None = None
 # Events kept when the database is away, before the oldest are dropped.
 MAX_PENDING = 100_000
+# A deque's append and popleft are atomic: a request adds without a lock.
+_pending: deque[Sighting] = deque()
+_held: list[Sighting] = []  # a batch the database refused, written first
+_wake = threading.Event()
+_flusher: threading.Thread | None = None
+_flusher_lock = threading.Lock()
+# settings.ANALYTICS, read once (``add`` runs on every request) and again
+# when a test changes it.
+_config: dict | None = None
+
+
+@receiver(setting_changed)
+def _setting_changed(setting, **kwargs):
+    global _config
+    if setting == "ANALYTICS":
+        _config = None
 
 
 def add(seen: Sighting) -> None:
-    config = settings.ANALYTICS
+    global _config
+    config = _config or settings.ANALYTICS
+    _config = config
     if not config["ENABLED"]:
         return
     if not config["FLUSH_SECONDS"]:
         insert([row for row in [to_row(seen)] if row is not None])
         return
-    with _lock:
-        _pending.append(seen)
-        if len(_pending) > MAX_PENDING:
-            del _pending[: len(_pending) - MAX_PENDING]
-        full = len(_pending) >= config["FLUSH_EVENTS"]
-    _ensure_flusher()
-    if full:
+    _pending.append(seen)
+    if _flusher is None:
+        _start_flusher()
+    if len(_pending) >= config["FLUSH_EVENTS"]:
         _wake.set()
 
 
 def flush() -> int:
     """Write what is waiting; return how many events were written."""
-    with _lock:
-        batch = _pending[:]
-        _pending.clear()
+    global _held
+    batch, _held = _held, []
+    take = _pending.popleft
+    batch += [take() for _ in range(len(_pending))]
     if not batch:
         return 0
     try:
@@ -56,16 +78,20 @@ def flush() -> int:
         rows = [row for row in map(to_row, batch) if row is not None]
         with transaction.atomic():
             insert(rows)
+    except (IntegrityError, DataError):
+        # Refused for what is in it: it would be refused again, and hold up
+        # every event behind it.
+        logger.exception("Audience events dropped: the database refused them")
+        return 0
     except DatabaseError:
         logger.warning("Audience events not written yet: the database is away")
-        with _lock:  # back in front, to try again at the next flush
-            _pending[:0] = batch
+        _held = batch[-MAX_PENDING:]  # the oldest go first when it is too many
         return 0
     return len(rows)
 
 
 def pending() -> int:
-    return len(_pending)
+    return len(_held) + len(_pending)
 
 
 def _run() -> None:
@@ -73,16 +99,28 @@ def _run() -> None:
         _wake.wait(settings.ANALYTICS["FLUSH_SECONDS"])
         _wake.clear()
         close_old_connections()
-        flush()
+        try:
+            flush()
+        except Exception:  # a bug must not stop counting for good
+            logger.exception("Audience events could not be written")
 
 
-def _ensure_flusher() -> None:
+def _start_flusher() -> None:
     global _flusher
-    if _flusher is not None and _flusher.is_alive():
-        return
-    with _lock:
-        if _flusher is not None and _flusher.is_alive():
-            return
-        _flusher = threading.Thread(target=_run, name="audience-flush", daemon=True)
-        _flusher.start()
-        atexit.register(flush)
+    with _flusher_lock:
+        if _flusher is None:
+            _flusher = threading.Thread(target=_run, name="audience-flush", daemon=True)
+            _flusher.start()
+            atexit.register(flush)
+
+
+def _forget_the_parents_flusher() -> None:
+    # A forked web worker has no thread of its parent's, and its events are
+    # its own: it starts a flusher when it counts its first.
+    global _flusher, _flusher_lock, _wake
+    _flusher, _flusher_lock, _wake = None, threading.Lock(), threading.Event()
+    _pending.clear()
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_forget_the_parents_flusher)

@@ -19,35 +19,59 @@ from broadsheet.analytics.models import Event
 _AUDIO = re.compile(r"^/podcast/audio/(\d+)\.\w+$")
 _FEEDS = re.compile(r"^/(?:feed\.\w+|feeds/.+|podcast/[-\w]+/feed\.xml)$")
 MAX_BEACON_BYTES = 2048
+# Plain strings: an enum member costs a lookup on every request.
+VIEW, FEED = Event.Kind.VIEW.value, Event.Kind.FEED.value
+LISTEN, SIGNUP = Event.Kind.LISTEN.value, Event.Kind.SIGNUP.value
+SERVER, BEACON = Event.Source.SERVER.value, Event.Source.BEACON.value
 
 
 def is_feed(path: str) -> bool:
-    return bool(_FEEDS.match(path))
+    return path.startswith(("/feed", "/podcast/")) and bool(_FEEDS.match(path))
 
 
 def audio_episode(path: str) -> int | None:
+    if not path.startswith("/podcast/audio/"):
+        return None
     found = _AUDIO.match(path)
     return int(found.group(1)) if found else None
 
 
-def _sighting(environ, kind, **fields) -> Sighting:
-    return Sighting(
-        kind=kind,
-        source=fields.pop("source", Event.Source.SERVER),
-        at=time.time(),
-        path=fields.pop("path") if "path" in fields else environ.get("PATH_INFO", "/"),
-        query=fields.pop("query", environ.get("QUERY_STRING", "")),
-        referrer=fields.pop("referrer", environ.get("HTTP_REFERER", "")),
-        host=environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
-        address=readers.client_address(environ),
-        user_agent=environ.get("HTTP_USER_AGENT", ""),
-        private=readers.asks_not_to_be_tracked(environ),
-        **fields,
+_new = tuple.__new__  # a Sighting without the keyword handling of its __new__
+
+
+def _sighting(
+    environ,
+    kind,
+    source=SERVER,
+    path=None,
+    query=None,
+    referrer=None,
+    episode_id=None,
+    requested=0,
+) -> Sighting:
+    get = environ.get
+    return _new(
+        Sighting,
+        (
+            kind,
+            source,
+            time.time(),
+            get("PATH_INFO", "/") if path is None else path,
+            get("QUERY_STRING", "") if query is None else query,
+            get("HTTP_REFERER", "") if referrer is None else referrer,
+            get("HTTP_HOST") or get("SERVER_NAME", ""),
+            get("REMOTE_ADDR", ""),
+            get("HTTP_X_FORWARDED_FOR", ""),
+            get("HTTP_USER_AGENT", ""),
+            readers.asks_not_to_be_tracked(environ),
+            episode_id,
+            requested,
+        ),
     )
 
 
 def count_server_view(environ) -> None:
-    buffer.add(_sighting(environ, Event.Kind.VIEW))
+    buffer.add(_sighting(environ, VIEW))
 
 
 class BadBeacon(ValueError):
@@ -67,14 +91,7 @@ def count_beacon(environ, body: bytes) -> None:
         raise BadBeacon("the page must be a path on this site")
     path, _, query = address.partition("?")
     buffer.add(
-        _sighting(
-            environ,
-            Event.Kind.VIEW,
-            source=Event.Source.BEACON,
-            path=path,
-            query=query,
-            referrer=referrer,
-        )
+        _sighting(environ, VIEW, BEACON, path=path, query=query, referrer=referrer)
     )
 
 
@@ -90,19 +107,14 @@ def take_beacon(environ, body: bytes) -> int:
 
 
 def count_feed(environ) -> None:
-    buffer.add(_sighting(environ, Event.Kind.FEED))
+    buffer.add(_sighting(environ, FEED))
 
 
 def count_listen(environ, episode_id: int, requested_bytes: int) -> None:
     """A podcast audio request; the roll-up decides which make a download."""
     if requested_bytes > 0:
         buffer.add(
-            _sighting(
-                environ,
-                Event.Kind.LISTEN,
-                episode_id=episode_id,
-                requested=requested_bytes,
-            )
+            _sighting(environ, LISTEN, episode_id=episode_id, requested=requested_bytes)
         )
 
 
@@ -113,4 +125,4 @@ def on_note(kind: str, request, **fields) -> None:
     page = fields.get("page") or request.META.get("HTTP_REFERER", "")
     own = readers.referrer_domain(page, request.get_host()) == ""
     path = readers.own_path(page) if own else ""
-    buffer.add(_sighting(request.META, Event.Kind.SIGNUP, path=path))
+    buffer.add(_sighting(request.META, SIGNUP, path=path))

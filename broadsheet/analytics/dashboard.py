@@ -9,7 +9,7 @@ models (``sources``), in a fixed number of queries.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from broadsheet.analytics import rollup, sources
@@ -223,7 +223,7 @@ def _recent(span: Span) -> Figures:
     views = events.filter(kind=Event.Kind.VIEW, duplicate=False)
     totals = views.aggregate(
         views=Count("id"),
-        visitors=Count("visitor", distinct=True, filter=~Q(visitor="")),
+        visitors=Count("visitor", distinct=True),  # (none for GPC or DNT)
     )
     found = Figures(
         span=span,

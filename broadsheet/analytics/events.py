@@ -31,7 +31,8 @@ class Sighting(NamedTuple):
     query: str
     referrer: str
     host: str
-    address: str
+    remote_addr: str
+    forwarded_for: str  # X-Forwarded-For, used behind a proxy only
     user_agent: str
     private: bool  # GPC or DNT
     episode_id: int | None = None
@@ -58,8 +59,10 @@ COLUMNS = (
     "duplicate",
     "paired",
     "download",
-    "rolled",
 )
+# A page view's row: the columns left out have defaults in the database, and
+# a view is the commonest row by far (each value bound costs a little).
+VIEW_COLUMNS = COLUMNS[:6] + COLUMNS[7:12]
 
 
 @functools.lru_cache(maxsize=256)
@@ -71,7 +74,8 @@ def _second(at: int) -> tuple:
 
 
 def to_row(seen: Sighting) -> tuple | None:
-    """The Event row for a sighting (in COLUMNS order), or None for a bot.
+    """The Event row for a sighting, or None for a bot: a view's in
+    VIEW_COLUMNS order, any other's in COLUMNS order.
 
     Built as a plain tuple: this runs for every view, and a dict or a model
     instance per view was most of the cost of counting."""
@@ -82,34 +86,48 @@ def to_row(seen: Sighting) -> tuple | None:
         # Feed readers are robots by nature, so none is left out; services
         # that fetch for many people report how many.
         fetcher, subscribers = readers.feed_fetcher(seen.user_agent)
-        return (at, kind, seen.source, path, "", "", "", "", "", "", "", "",
-                fetcher, subscribers, None, 0, False, False, False, False)  # fmt: skip
+        return (at, kind, seen.source, path, None, None, None, "", "", "", "", "",
+                fetcher, subscribers, None, 0, False, False, False)  # fmt: skip
     if readers.is_bot(seen.user_agent):
         return None
     if kind == Event.Kind.SIGNUP:
-        return (at, kind, seen.source, path, "", "", "", "", "", "", "", "",
-                "", None, None, 0, False, False, False, False)  # fmt: skip
-    reader = readers.Reader(seen.host, seen.address, seen.user_agent, day)
+        return (at, kind, seen.source, path, None, None, None, "", "", "", "", "",
+                "", None, None, 0, False, False, False)  # fmt: skip
+    address = readers.client_address(seen.remote_addr, seen.forwarded_for)
+    reader = readers.Reader(seen.host, address, seen.user_agent, day)
     device = readers.device_class(seen.user_agent)
     if kind == Event.Kind.LISTEN:
         pair, carry, episode = reader.pair(path), reader.carry(path), seen.episode_id
-        return (at, kind, seen.source, path, "", pair, carry, "", "", "", "",
+        return (at, kind, seen.source, path, None, pair, carry, "", "", "", "",
                 device, "", None, episode, seen.requested,
-                False, False, False, False)  # fmt: skip
-    visitor = "" if seen.private else reader.visitor()
+                False, False, False)  # fmt: skip
+    if seen.private:
+        visitor, pair = None, reader.pair(path)
+    else:
+        visitor = reader.visitor()
+        pair = readers.with_path(visitor, path)
     referrer = readers.referrer_domain(seen.referrer, seen.host)
-    tags = readers.campaign(seen.query) if seen.query else {}
-    return (at, kind, seen.source, path, visitor, reader.pair(path), "", referrer,
-            tags.get("utm_source", ""), tags.get("utm_medium", ""),
-            tags.get("utm_campaign", ""), device, "", None, None, 0,
-            False, False, False, False)  # fmt: skip
+    if seen.query:
+        tags = readers.campaign(seen.query)
+        source, medium, name = (tags.get(f"utm_{n}", "") for n in _UTM)
+    else:
+        source = medium = name = ""
+    return (at, kind, seen.source, path, visitor, pair, referrer,
+            source, medium, name, device)  # fmt: skip
+
+
+_UTM = ("source", "medium", "campaign")
 
 
 def insert(rows: list[tuple]) -> None:
-    if not rows:
-        return
+    """Write rows made by ``to_row``, views and others, one statement each."""
+    views = [row for row in rows if len(row) == len(VIEW_COLUMNS)]
+    others = [row for row in rows if len(row) == len(COLUMNS)]
     table = connection.ops.quote_name(Event._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column in COLUMNS)
-    marks = ", ".join(["%s"] * len(COLUMNS))
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        for columns, batch in ((VIEW_COLUMNS, views), (COLUMNS, others)):
+            if batch:
+                names = ", ".join(map(connection.ops.quote_name, columns))
+                marks = ", ".join(["%s"] * len(columns))
+                statement = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+                cursor.executemany(statement, batch)

@@ -1,8 +1,8 @@
 """Raw events, kept for ANALYTICS["RETENTION_DAYS"], and their roll-ups, kept for good.
 
-No row holds an IP address, a user agent or a lasting identifier. ``visitor``
-and ``pair`` are hashes under the day's salt (``readers``); once the salt is
-deleted at the end of its day, nobody can tell whose they were.
+No row holds an IP address, a user agent or a lasting identifier. ``visitor``,
+``pair`` and ``carry`` are hashes under the day's salt (``readers``); once the
+salt is deleted at the end of its day, nobody can tell whose they were.
 """
 
 from django.db import models
@@ -37,41 +37,54 @@ class Event(models.Model):
         max_length=8, choices=Source.choices, default=Source.SERVER
     )
     path = models.CharField(max_length=500)
-    # Site-wide reader hash under the day's salt, for unique visitors; empty
+    # Site-wide reader hash under the day's salt, for unique visitors; none
     # when the reader asked not to be tracked (GPC or DNT).
-    visitor = models.CharField(max_length=16, blank=True)
-    # The reader and this path under the day's salt: pairs a beacon with the
-    # server's view, and keeps a listener's requests for one episode together.
-    pair = models.CharField(max_length=16, blank=True)
+    visitor = models.BigIntegerField(null=True, blank=True)
+    # The reader and this path that day: pairs a beacon with the server's
+    # view, and keeps a listener's requests for one episode together.
+    pair = models.BigIntegerField(null=True, blank=True)
     # ``pair`` under the next day's salt, so a podcast listener's 24 hours
     # can run past midnight.
-    carry = models.CharField(max_length=16, blank=True)
+    carry = models.BigIntegerField(null=True, blank=True)
     referrer = models.CharField(max_length=255, blank=True)
     utm_source = models.CharField(max_length=100, blank=True)
     utm_medium = models.CharField(max_length=100, blank=True)
     utm_campaign = models.CharField(max_length=100, blank=True)
     device = models.CharField(max_length=8, blank=True)
     # Feed fetches: the reader service's name and the subscribers it reports.
-    fetcher = models.CharField(max_length=60, blank=True)
+    fetcher = models.CharField(max_length=60, blank=True, db_default="")
     subscribers = models.PositiveIntegerField(null=True, blank=True)
     # Podcast audio: the episode and how many bytes this request asked for.
     episode_id = models.IntegerField(null=True, blank=True)
-    bytes = models.BigIntegerField(default=0)
-    # Set by the roll-up.
-    duplicate = models.BooleanField(default=False)  # a beacon the server counted
-    paired = models.BooleanField(default=False)  # a server view a beacon repeated
-    download = models.BooleanField(default=False)
-    rolled = models.BooleanField(default=False)
+    bytes = models.BigIntegerField(default=0, db_default=0)
+    # Set by the roll-up: a beacon the server counted, a server view a
+    # beacon repeated, the request that made a podcast download.
+    # (Defaults in the database too: a view's row is written without them.)
+    duplicate = models.BooleanField(default=False, db_default=False)
+    paired = models.BooleanField(default=False, db_default=False)
+    download = models.BooleanField(default=False, db_default=False)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["rolled", "at"], name="analytics_unrolled"),
-            models.Index(fields=["kind", "at"], name="analytics_kind_at"),
-            models.Index(fields=["pair", "at"], name="analytics_pair_at"),
-        ]
+        # One index, in time order: a view is written at its end, where the
+        # pages are already in memory. (Led by the random ``pair``, an index
+        # costs a page write per view: three times the whole insert.) It
+        # serves time ranges, and pairing within one. Which events are
+        # rolled up is known from RollUp.last_event_id.
+        indexes = [models.Index(fields=["at", "pair"], name="analytics_event_at")]
 
     def __str__(self):
         return f"{self.kind} {self.path} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class RollUp(models.Model):
+    """How far the roll-up has come (one row): every event up to
+    ``last_event_id`` is in the tallies. It moves in the transaction that
+    adds them, so a crash counts nothing twice and nothing never."""
+
+    last_event_id = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"rolled up to event {self.last_event_id}"
 
 
 class Tally(models.Model):
@@ -111,8 +124,8 @@ class ListenWindow(models.Model):
     """One listener's 24 hours with one episode, while they last: the bytes
     asked for so far, and whether they made a download yet."""
 
-    key = models.CharField(max_length=16)  # Event.pair when it opened
-    carry = models.CharField(max_length=16)  # the same under the next day's salt
+    key = models.BigIntegerField()  # Event.pair when it opened
+    carry = models.BigIntegerField()  # the same under the next day's salt
     episode_id = models.IntegerField()
     opened_at = models.DateTimeField()
     bytes = models.BigIntegerField(default=0)

@@ -1,31 +1,33 @@
 """From raw events to hourly and daily tallies, run by the scheduler each tick.
 
-Each run takes the events not yet rolled up (older than SETTLE, so a page's
-server view has reached the database before its beacon is judged), then, in
-one transaction: pairs beacons with the server views they repeat, decides
-which podcast requests make a download, adds their views, sign-ups,
-downloads and feed fetches to the tallies of their hours and days, and
-marks them rolled. Counting and marking commit together, so a crash before
-the commit leaves nothing half-done and the next run counts them once.
+Each run takes the events after its mark (``RollUp``) in id order, up to
+the first that is younger than SETTLE (so a page's server view has reached
+the database before its beacon is judged). Then, in one transaction, it
+pairs beacons with the server views they repeat, decides which podcast
+requests make a download, adds their views, sign-ups, downloads and feed
+fetches to the tallies of their hours and days, and moves the mark. Counting
+and the mark commit together, so a crash before the commit leaves nothing
+half-done and the next run counts them once; an event written late (by a
+process whose database was away) is counted when it arrives.
 
 A run's cost follows the events that came in since the last one, not the
 size of the day. Only the distinct counts (each day's visitors, and the
 subscribers feed services report) are recounted from the day's raw events,
-every DISTINCT_EVERY and once more when the day is over.
+as the day grows (``_refresh_distinct``) and once more when it is over.
 """
 
+import functools
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncHour
+from django.db.models import Count, Max, Min, Q, Subquery, Sum
 from django.utils import timezone
 
 from broadsheet.analytics import readers
-from broadsheet.analytics.models import Event, ListenWindow, Tally
+from broadsheet.analytics.models import Event, ListenWindow, RollUp, Tally
 from broadsheet.analytics.sources import episode_sizes, sections_and_authors
 
 SETTLE = timedelta(seconds=10)
@@ -41,6 +43,7 @@ DOWNLOADS, FETCHES, SUBSCRIBERS = "downloads", "feed_fetches", "feed_subscribers
 # Added to tick by tick; visitors and subscribers are recounted instead.
 ADDITIVE = (VIEWS, SIGNUPS, DOWNLOADS, FETCHES)
 DISTINCT_EVERY = timedelta(minutes=5)
+DISTINCT_GROWTH = 0.25
 # Views are also counted by each of these event fields.
 BREAKDOWNS = ("referrer", "utm_source", "utm_medium", "utm_campaign", "device")
 
@@ -50,33 +53,47 @@ def roll_up(now: datetime | None = None) -> int:
     now = now or timezone.now()
     readers.forget_old_salts(timezone.localdate(now))
     _prune(now)
-    waiting = Event.objects.filter(rolled=False, at__lte=now - SETTLE)
-    last = waiting.aggregate(last=Max("id"))["last"]
-    rolled = 0
-    if last is not None:
-        # Events flushed from now on have larger ids: every step below sees
-        # the same events, however many arrive meanwhile.
-        due = waiting.filter(id__lte=last)
-        fields = ("id", "at", "kind", "source", "pair", "carry", "episode_id", "bytes")
-        with transaction.atomic():
-            _pair_beacons(list(due.filter(source=Event.Source.BEACON).only(*fields)))
-            listens = due.filter(kind=Event.Kind.LISTEN).only(*fields)
-            _decide_downloads(list(listens.order_by("at", "id")))
-            counts = _counts(due)
-            rolled = due.update(rolled=True)
-            _add(counts)
+    rolled = _roll_new_events(now)
     _refresh_distinct(now)
     return rolled
 
 
+def _roll_new_events(now: datetime) -> int:
+    with transaction.atomic():
+        mark = RollUp.objects.select_for_update().filter(pk=1).first()
+        if mark is None:
+            mark = RollUp.objects.create(pk=1)
+        new = Event.objects.filter(id__gt=mark.last_event_id)
+        # Events are taken in id order up to the first that has not settled,
+        # so the mark can pass over everything before it. Events flushed
+        # from now on have larger ids: every step below sees the same ones.
+        first_unsettled = new.filter(at__gt=now - SETTLE).aggregate(first=Min("id"))
+        if first_unsettled["first"] is not None:
+            last = first_unsettled["first"] - 1
+        else:
+            last = new.aggregate(last=Max("id"))["last"] or mark.last_event_id
+        if last <= mark.last_event_id:
+            return 0
+        due = new.filter(id__lte=last)
+        fields = ("id", "at", "kind", "source", "pair", "carry", "episode_id", "bytes")
+        _pair_beacons(list(due.filter(source=Event.Source.BEACON).only(*fields)))
+        listens = due.filter(kind=Event.Kind.LISTEN).only(*fields)
+        _decide_downloads(list(listens.order_by("at", "id")))
+        counts, rolled = _counts(due)
+        _add(counts)
+        RollUp.objects.filter(pk=1).update(last_event_id=last)
+    return rolled
+
+
 def _day(hour: datetime) -> datetime:
-    # Hours come truncated in the site's time zone (TruncHour): so do days.
+    # Hours start in the site's time zone (``_hour``): so do days.
     return hour.replace(hour=0)
 
 
 def _prune(now: datetime) -> None:
     keep = timedelta(days=settings.ANALYTICS["RETENTION_DAYS"])
-    Event.objects.filter(at__lt=now - keep, rolled=True).delete()
+    mark = RollUp.objects.filter(pk=1).values_list("last_event_id", flat=True)
+    Event.objects.filter(at__lt=now - keep, id__lte=Subquery(mark)).delete()
     ListenWindow.objects.filter(opened_at__lt=now - DOWNLOAD_WINDOW).delete()
 
 
@@ -168,30 +185,41 @@ def _decide_downloads(listens: list[Event]) -> None:
             window.save()
 
 
-def _counts(due) -> Counter:
-    """{(hour, metric, dimension, key): count} of the additive figures in ``due``."""
+def _counts(due) -> tuple[Counter, int]:
+    """{(hour, metric, dimension, key): count} of the additive figures in
+    ``due``, and how many events ``due`` holds.
+
+    One grouped query by the stored second, not the hour: SQLite would call
+    back into Python for the hour of every row, while the distinct seconds
+    are few and each is turned into its hour once here."""
     counts: Counter = Counter()
-    hourly = due.annotate(hour=TruncHour("at"))
-
-    def add(metric, dimension, rows, field=None):
-        for row in rows.annotate(n=Count("id")):
-            key = str(row[field]) if field and row[field] is not None else ""
-            counts[(row["hour"], metric, dimension, key)] += row["n"]
-
-    views = hourly.filter(kind=Event.Kind.VIEW, duplicate=False)
-    add(VIEWS, "total", views.values("hour"))
-    add(VIEWS, "page", views.values("hour", "path"), "path")
-    for dimension in BREAKDOWNS:
-        rows = views.exclude(**{dimension: ""}).values("hour", dimension)
-        add(VIEWS, dimension, rows, dimension)
-    signups = hourly.filter(kind=Event.Kind.SIGNUP)
-    add(SIGNUPS, "total", signups.values("hour"))
-    add(SIGNUPS, "page", signups.values("hour", "path"), "path")
-    downloads = hourly.filter(kind=Event.Kind.LISTEN, download=True)
-    add(DOWNLOADS, "total", downloads.values("hour"))
-    add(DOWNLOADS, "episode", downloads.values("hour", "episode_id"), "episode_id")
-    feeds = hourly.filter(kind=Event.Kind.FEED)
-    add(FETCHES, "feed", feeds.values("hour", "path"), "path")
+    rolled = 0
+    zone = timezone.get_current_timezone()
+    rows = (
+        due.values(
+            "kind", "duplicate", "download", "at", "path", "episode_id", *BREAKDOWNS
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        n, kind = row["n"], row["kind"]
+        rolled += n
+        hour = _hour(row["at"], zone)
+        if kind == Event.Kind.VIEW and not row["duplicate"]:
+            counts[(hour, VIEWS, "total", "")] += n
+            counts[(hour, VIEWS, "page", row["path"])] += n
+            for dimension in BREAKDOWNS:
+                if row[dimension]:
+                    counts[(hour, VIEWS, dimension, row[dimension])] += n
+        elif kind == Event.Kind.SIGNUP:
+            counts[(hour, SIGNUPS, "total", "")] += n
+            counts[(hour, SIGNUPS, "page", row["path"])] += n
+        elif kind == Event.Kind.LISTEN and row["download"]:
+            counts[(hour, DOWNLOADS, "total", "")] += n
+            counts[(hour, DOWNLOADS, "episode", str(row["episode_id"]))] += n
+        elif kind == Event.Kind.FEED:
+            counts[(hour, FETCHES, "feed", row["path"])] += n
     pages = {
         key for (_h, metric, dim, key) in counts if metric == VIEWS and dim == "page"
     }
@@ -204,7 +232,13 @@ def _counts(due) -> Counter:
             counts[(hour, VIEWS, "section", section)] += value
         for author in authors:
             counts[(hour, VIEWS, "author", author)] += value
-    return counts
+    return counts, rolled
+
+
+@functools.lru_cache(maxsize=4096)
+def _hour(at: datetime, zone) -> datetime:
+    """The start of the hour in ``zone`` that ``at`` falls in."""
+    return timezone.localtime(at, zone).replace(minute=0, second=0, microsecond=0)
 
 
 def _add(counts: Counter) -> None:
@@ -250,32 +284,48 @@ def _tally(period, start, metric, dimension, key, value) -> Tally:
 
 def _refresh_distinct(now: datetime) -> None:
     """Recount each day's visitors and reported feed subscribers from the raw
-    events: today's every DISTINCT_EVERY, yesterday's once more when it is over.
+    events: today's at most every DISTINCT_EVERY, and only once the day's
+    views and fetches have grown by DISTINCT_GROWTH since the last recount;
+    yesterday's once more when it is over, which makes it exact.
 
     Unlike views, distinct readers cannot be added up tick by tick, and a
-    count over a whole day's events is too dear for every tick.
+    recount reads the whole day. Waiting for the day to grow by a fraction
+    bounds what a busy day costs: each event is read a few times in all,
+    not once every few minutes until midnight.
     """
     cache = caches["default"]
     today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     for day in (today, today - timedelta(days=1)):
-        key = f"broadsheet:analytics:distinct:{day.date().isoformat()}"
-        last = cache.get(key)
+        key = f"broadsheet:analytics:recounted:{day.date().isoformat()}"
+        last = cache.get(key) or {}
         end = day + timedelta(days=1)
+        activity = _activity(day)
         if day == today:
-            due = last is None or now - last >= DISTINCT_EVERY
+            due = not last or (
+                now - last["at"] >= DISTINCT_EVERY
+                and activity > last["activity"] * (1 + DISTINCT_GROWTH)
+            )
         else:  # once more after it ended, if it had events
-            due = (last is None or last < end) and Event.objects.filter(
+            due = (not last or last["at"] < end) and Event.objects.filter(
                 at__gte=day, at__lt=end
             ).exists()
         if not due:
             continue
-        _recount_distinct(day, day + timedelta(days=1))
-        cache.set(key, now, 2 * 24 * 60 * 60)
+        _recount_distinct(day, end)
+        cache.set(key, {"at": now, "activity": activity}, 2 * 24 * 60 * 60)
+
+
+def _activity(day: datetime) -> int:
+    """The day's views and feed fetches so far, from its tallies."""
+    found = Tally.objects.filter(period=Tally.Period.DAY, start=day).filter(
+        Q(metric=VIEWS, dimension="total") | Q(metric=FETCHES)
+    )
+    return found.aggregate(n=Sum("value"))["n"] or 0
 
 
 def _recount_distinct(start: datetime, end: datetime) -> None:
     events = Event.objects.filter(at__gte=start, at__lt=end)
-    visits = events.filter(kind=Event.Kind.VIEW, duplicate=False).exclude(visitor="")
+    visits = events.filter(kind=Event.Kind.VIEW, duplicate=False, visitor__isnull=False)
     figures: Counter = Counter()
     figures[(VISITORS, "total", "")] = visits.values("visitor").distinct().count()
     for row in visits.values("path").annotate(n=Count("visitor", distinct=True)):

@@ -38,34 +38,67 @@ def _requested_bytes(status: int, headers) -> int:
     return max(0, end - start + 1)
 
 
+def _is_html(headers) -> bool:
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value.startswith("text/html")
+    return False
+
+
 def _not_a_view(environ) -> bool:
     """A prefetch or prerender (perhaps never shown: if it is, its beacon
     counts it), or a fetch by a script or the service worker (offline
     copies), not a reader opening the page."""
-    purpose = environ.get("HTTP_SEC_PURPOSE", environ.get("HTTP_PURPOSE", ""))
+    purpose = environ.get("HTTP_SEC_PURPOSE") or environ.get("HTTP_PURPOSE", "")
     destination = environ.get("HTTP_SEC_FETCH_DEST", "document")
     return "prefetch" in purpose or destination != "document"
 
 
 class AudienceApp:
+    """Every request passes here, and most are pages served from the page
+    cache in a few microseconds: a page takes one prefix test to tell it
+    from the rest, and one call to count."""
+
     def __init__(self, application):
         self.application = application
+        # Everything that is not simply a page: the beacon, audio, feeds,
+        # and what no reader cache touches (files, the admin). Read once,
+        # after every app has registered its prefixes.
+        self._not_pages = (
+            BEACON_PATH,
+            "/podcast/",
+            "/feed",
+            *_STATIC,
+            *uncached_prefixes(),
+        )
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
-        method = environ.get("REQUEST_METHOD")
+        if path.startswith(self._not_pages):
+            return self._not_a_page(environ, start_response, path)
+        if environ.get("REQUEST_METHOD") != "GET" or _not_a_view(environ):
+            return self.application(environ, start_response)
+
+        def counted(status, headers, exc_info=None):
+            if status.startswith("200") and _is_html(headers):
+                counting.count_server_view(environ)
+            return start_response(status, headers, exc_info)
+
+        return self.application(environ, counted)
+
+    def _not_a_page(self, environ, start_response, path):
         if path == BEACON_PATH:
             return self._beacon(environ, start_response)
-        if method != "GET" or path.startswith(_STATIC):
+        if environ.get("REQUEST_METHOD") != "GET":
             return self.application(environ, start_response)
         episode = counting.audio_episode(path)
         if episode is not None:
             return self._observe(environ, start_response, self._listened(episode))
         if counting.is_feed(path):
             return self._observe(environ, start_response, self._fetched)
-        if path.startswith(uncached_prefixes()):
+        if path.startswith((*_STATIC, *uncached_prefixes())) or _not_a_view(environ):
             return self.application(environ, start_response)
-        return self._observe(environ, start_response, self._viewed)
+        return self._observe(environ, start_response, self._viewed)  # /podcast/…
 
     def _observe(self, environ, start_response, count):
         def observed(status, headers, exc_info=None):
@@ -76,9 +109,7 @@ class AudienceApp:
 
     @staticmethod
     def _viewed(environ, status, headers):
-        if _not_a_view(environ):
-            return
-        if status == 200 and _header(headers, "content-type").startswith("text/html"):
+        if status == 200 and _is_html(headers):
             counting.count_server_view(environ)
 
     @staticmethod

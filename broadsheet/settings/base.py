@@ -394,7 +394,7 @@ ANALYTICS = {
     # crash loses at most this many seconds of counts. 0 writes each event
     # at once (the tests).
     "FLUSH_SECONDS": 2.0,
-    "FLUSH_EVENTS": 500,
+    "FLUSH_EVENTS": 5000,
 }
 # A CDN in front, purged by key from the page cache's purge log
 # (core/pagecache/cdn.py): "varnish+http://host:port,…" or "fastly://SERVICE".

@@ -1,7 +1,7 @@
 """Events wait in memory and are written in bulk; a database outage loses none."""
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, IntegrityError
 
 from broadsheet.analytics import buffer, counting
 from broadsheet.analytics.models import Event
@@ -14,7 +14,7 @@ def buffered(settings, monkeypatch):
     settings.ANALYTICS = {**settings.ANALYTICS, "FLUSH_SECONDS": 2, "FLUSH_EVENTS": 3}
     woken = []
     # The test flushes itself: no background thread on the test's database.
-    monkeypatch.setattr(buffer, "_ensure_flusher", lambda: None)
+    monkeypatch.setattr(buffer, "_start_flusher", lambda: None)
     monkeypatch.setattr(buffer._wake, "set", lambda: woken.append(True))
     yield woken
     buffer._pending.clear()
@@ -56,3 +56,17 @@ def test_switched_off_nothing_waits(buffered, settings):
     settings.ANALYTICS = {**settings.ANALYTICS, "ENABLED": False}
     buffer.add(_event(1))
     assert buffer.pending() == 0
+
+
+def test_a_batch_the_database_refuses_is_dropped_not_retried_for_ever(
+    buffered, monkeypatch, caplog
+):
+    buffer.add(_event(1))
+
+    def refused(*args, **kwargs):
+        raise IntegrityError("NOT NULL constraint failed")
+
+    monkeypatch.setattr(buffer, "insert", refused)
+    assert buffer.flush() == 0
+    assert buffer.pending() == 0
+    assert "refused" in caplog.text
