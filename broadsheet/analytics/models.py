@@ -82,6 +82,9 @@ class RollUp(models.Model):
     adds them, so a crash counts nothing twice and nothing never."""
 
     last_event_id = models.BigIntegerField(default=0)
+    # New at every run: tells the scheduler whether what it remembers of the
+    # day's readers was counted up to this mark (``distinct``).
+    token = models.CharField(max_length=32, blank=True)
 
     def __str__(self):
         return f"rolled up to event {self.last_event_id}"

@@ -11,22 +11,21 @@ half-done and the next run counts them once; an event written late (by a
 process whose database was away) is counted when it arrives.
 
 A run's cost follows the events that came in since the last one, not the
-size of the day. Only the distinct counts (each day's visitors, and the
-subscribers feed services report) are recounted from the day's raw events,
-as the day grows (``_refresh_distinct``) and once more when it is over.
+size of the day: the distinct figures (each day's visitors, and the
+subscribers feed services report) are counted as it goes too (``distinct``).
 """
 
 import functools
+import uuid
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q, Subquery, Sum
 from django.utils import timezone
 
-from broadsheet.analytics import readers
+from broadsheet.analytics import distinct, readers
 from broadsheet.analytics.models import Event, ListenWindow, RollUp, Tally
 from broadsheet.analytics.sources import episode_sizes, sections_and_authors
 
@@ -38,12 +37,11 @@ PAIR_BEFORE, PAIR_AFTER = timedelta(minutes=2), timedelta(seconds=10)
 # per 24 hours, once a minute of audio was asked for.
 DOWNLOAD_WINDOW = timedelta(hours=24)
 DOWNLOAD_SECONDS = 60
-VIEWS, VISITORS, SIGNUPS = "views", "visitors", "signups"
-DOWNLOADS, FETCHES, SUBSCRIBERS = "downloads", "feed_fetches", "feed_subscribers"
-# Added to tick by tick; visitors and subscribers are recounted instead.
+VIEWS, SIGNUPS = "views", "signups"
+DOWNLOADS, FETCHES = "downloads", "feed_fetches"
+VISITORS, SUBSCRIBERS = distinct.VISITORS, distinct.SUBSCRIBERS
+# Added to tick by tick; visitors and subscribers are counted by ``distinct``.
 ADDITIVE = (VIEWS, SIGNUPS, DOWNLOADS, FETCHES)
-DISTINCT_EVERY = timedelta(minutes=5)
-DISTINCT_GROWTH = 0.25
 # Views are also counted by each of these event fields.
 BREAKDOWNS = ("referrer", "utm_source", "utm_medium", "utm_campaign", "device")
 
@@ -53,9 +51,7 @@ def roll_up(now: datetime | None = None) -> int:
     now = now or timezone.now()
     readers.forget_old_salts(timezone.localdate(now))
     _prune(now)
-    rolled = _roll_new_events(now)
-    _refresh_distinct(now)
-    return rolled
+    return _roll_new_events(now)
 
 
 def _roll_new_events(now: datetime) -> int:
@@ -81,7 +77,9 @@ def _roll_new_events(now: datetime) -> int:
         _decide_downloads(list(listens.order_by("at", "id")))
         counts, rolled = _counts(due)
         _add(counts)
-        RollUp.objects.filter(pk=1).update(last_event_id=last)
+        token = uuid.uuid4().hex
+        distinct.count(due, last, mark.token, token, now)
+        RollUp.objects.filter(pk=1).update(last_event_id=last, token=token)
     return rolled
 
 
@@ -280,76 +278,6 @@ def _tally(period, start, metric, dimension, key, value) -> Tally:
         key=key[:500],
         value=value,
     )
-
-
-def _refresh_distinct(now: datetime) -> None:
-    """Recount each day's visitors and reported feed subscribers from the raw
-    events: today's at most every DISTINCT_EVERY, and only once the day's
-    views and fetches have grown by DISTINCT_GROWTH since the last recount;
-    yesterday's once more when it is over, which makes it exact.
-
-    Unlike views, distinct readers cannot be added up tick by tick, and a
-    recount reads the whole day. Waiting for the day to grow by a fraction
-    bounds what a busy day costs: each event is read a few times in all,
-    not once every few minutes until midnight.
-    """
-    cache = caches["default"]
-    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    for day in (today, today - timedelta(days=1)):
-        key = f"broadsheet:analytics:recounted:{day.date().isoformat()}"
-        last = cache.get(key) or {}
-        end = day + timedelta(days=1)
-        activity = _activity(day)
-        if day == today:
-            due = not last or (
-                now - last["at"] >= DISTINCT_EVERY
-                and activity > last["activity"] * (1 + DISTINCT_GROWTH)
-            )
-        else:  # once more after it ended, if it had events
-            due = (not last or last["at"] < end) and Event.objects.filter(
-                at__gte=day, at__lt=end
-            ).exists()
-        if not due:
-            continue
-        _recount_distinct(day, end)
-        cache.set(key, {"at": now, "activity": activity}, 2 * 24 * 60 * 60)
-
-
-def _activity(day: datetime) -> int:
-    """The day's views and feed fetches so far, from its tallies."""
-    found = Tally.objects.filter(period=Tally.Period.DAY, start=day).filter(
-        Q(metric=VIEWS, dimension="total") | Q(metric=FETCHES)
-    )
-    return found.aggregate(n=Sum("value"))["n"] or 0
-
-
-def _recount_distinct(start: datetime, end: datetime) -> None:
-    events = Event.objects.filter(at__gte=start, at__lt=end)
-    visits = events.filter(kind=Event.Kind.VIEW, duplicate=False, visitor__isnull=False)
-    figures: Counter = Counter()
-    figures[(VISITORS, "total", "")] = visits.values("visitor").distinct().count()
-    for row in visits.values("path").annotate(n=Count("visitor", distinct=True)):
-        figures[(VISITORS, "page", row["path"])] = row["n"]
-    # Each service's word on its subscribers, per feed: the largest it
-    # reported that day, summed over services.
-    reported = (
-        events.filter(kind=Event.Kind.FEED)
-        .exclude(subscribers=None)
-        .values("path", "fetcher")
-        .annotate(n=Max("subscribers"))
-    )
-    for row in reported:
-        figures[(SUBSCRIBERS, "feed", row["path"])] += row["n"]
-    with transaction.atomic():
-        Tally.objects.filter(
-            period=Tally.Period.DAY, start=start, metric__in=(VISITORS, SUBSCRIBERS)
-        ).delete()
-        Tally.objects.bulk_create(
-            [
-                _tally(Tally.Period.DAY, start, metric, dimension, key, value)
-                for (metric, dimension, key), value in figures.items()
-            ]
-        )
 
 
 def tally(period: str, metric: str, dimension: str, start, end, limit=None):

@@ -45,6 +45,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("last_event_id", models.BigIntegerField(default=0)),
+                ("token", models.CharField(blank=True, max_length=32)),
             ],
         ),
         migrations.RunPython(start_the_mark, migrations.RunPython.noop),

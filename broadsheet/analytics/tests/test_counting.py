@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 import pytest
 from django.test import Client
 
-from broadsheet.analytics import rollup
 from broadsheet.analytics.models import Event, Salt
 from broadsheet.analytics.sources import sections_and_authors
 from broadsheet.analytics.tests.conftest import BROWSER, CRAWLER, PHONE, figures
@@ -191,19 +190,21 @@ def test_django_answers_the_beacon_where_the_layer_is_not_in_front(clock, pages)
     assert figures("views") == 1
 
 
-def test_visitors_are_recounted_every_few_minutes_and_once_the_day_is_over(
+def test_visitors_are_counted_at_every_roll_up_and_each_day_on_its_own(
     clock, visit, pages
 ):
-    article, _ = pages
+    article, section = pages
     visit(article)
     assert figures("visitors") == 1
     visit(article, ua=PHONE, ip="198.51.100.20")
-    assert figures("views") == 2  # views are added at every roll-up
-    assert figures("visitors") == 1  # visitors are recounted less often
-    clock.shift(rollup.DISTINCT_EVERY)
+    visit(section)  # the first reader again, on another page
     assert figures("visitors") == 2
-    clock.move_to("2026-03-02T23:58:30+00:00")
+    assert figures("visitors", "page", key=article) == 2
+    assert figures("visitors", "page", key=section) == 1
+    clock.move_to("2026-03-02T23:59:55+00:00")
     visit(article, ip="192.0.2.50")  # a third, just before midnight
     clock.move_to("2026-03-03T00:02:00+00:00")
+    visit(article)  # the first reader, a new visitor on a new day
     monday = datetime.fromisoformat("2026-03-02T00:00:00+00:00")
     assert figures("visitors", day=monday) == 3
+    assert figures("visitors") == 1

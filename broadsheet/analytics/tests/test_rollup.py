@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from broadsheet.analytics import rollup
+from broadsheet.analytics import distinct, rollup
 from broadsheet.analytics.models import Event, RollUp, Tally
 from broadsheet.analytics.tests.conftest import figures
 from broadsheet.testing import factories
@@ -52,18 +52,32 @@ def test_an_event_written_late_is_counted_when_it_arrives(clock, visit, article)
     assert figures("views") == 2
 
 
-def test_visitors_are_recounted_once_the_day_has_grown_by_a_quarter(
+def test_a_scheduler_that_forgets_or_takes_over_counts_readers_the_same(
     clock, visit, article
 ):
-    for n in range(4):
+    for n in range(3):
         visit(article, ip=f"192.0.2.{n}")
+    assert figures("visitors") == 3
+    distinct.forget()  # a new scheduler process: rebuilt from the raw events
+    visit(article, ip="192.0.2.1")
+    visit(article, ip="192.0.2.7")
     assert figures("visitors") == 4
-    clock.shift(rollup.DISTINCT_EVERY)
-    visit(article, ip="192.0.2.4")  # 5 views are not more than 4 and a quarter
-    assert figures("views") == 5
-    assert figures("visitors") == 4
-    visit(article, ip="192.0.2.5")
-    assert figures("visitors") == 6
+    assert figures("visitors", "page", key=article) == 4
+    RollUp.objects.update(token="another scheduler's")  # one took over meanwhile
+    visit(article, ip="192.0.2.8")
+    assert figures("visitors") == 5
+    assert Tally.objects.filter(metric="visitors", dimension="total").count() == 1
+
+
+def test_feed_subscribers_are_each_services_latest_largest_word(clock, visit):
+    def fetch(agent):
+        visit("/feed.xml", ua=agent)
+
+    fetch("Feedly/1.0 (+http://www.feedly.com/fetcher.html; 40 subscribers)")
+    fetch("Inoreader/1.0 (12 subscribers)")
+    assert figures("feed_subscribers", "feed", key="/feed.xml") == 52
+    fetch("Feedly/1.0 (+http://www.feedly.com/fetcher.html; 45 subscribers)")
+    assert figures("feed_subscribers", "feed", key="/feed.xml") == 57
 
 
 def test_raw_events_are_kept_for_the_retention_days_and_tallies_for_good(

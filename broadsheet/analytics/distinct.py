@@ -1,0 +1,161 @@
+"""Each day's distinct figures, counted as the roll-up goes.
+
+Views add up tick by tick; readers do not: a reader seen at nine and again
+at five is one visitor. The scheduler's process keeps, for today and
+yesterday, the hashes the roll-up has counted (visitor hashes, and page
+hashes, which stand for one reader and one page) and the subscribers each
+feed service last reported. Each tick then reads only its new events and
+writes the figures they change: each event is read once, however busy the
+day.
+
+That memory is only trusted if it was built up to the roll-up's mark by
+this process (``RollUp.token`` is the token it last wrote, and committed).
+Otherwise (the scheduler started, another one took over, a new day began,
+a run rolled back) it is rebuilt from the days' raw events up to the mark,
+and the days' figures are written afresh: a recount, once. It costs about
+70 bytes per distinct reader and per distinct reader-and-page of the two
+days.
+
+Events of a day before yesterday that arrive late (a process whose
+database was away for a day) add their views, not their readers.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from broadsheet.analytics.models import Event, Tally
+
+VISITORS, SUBSCRIBERS = "visitors", "feed_subscribers"
+
+
+@dataclass
+class Day:
+    visitors: set[int] = field(default_factory=set)
+    pairs: set[int] = field(default_factory=set)  # a reader and a page
+    readers_by_page: Counter = field(default_factory=Counter)
+    reported: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def subscribers(self, path: str) -> int:
+        # Each service's word on its subscribers: the largest it reported
+        # that day, summed over services.
+        return sum(n for (feed, _), n in self.reported.items() if feed == path)
+
+
+@dataclass
+class Seen:
+    token: str
+    days: dict[datetime, Day]
+
+
+_seen: Seen | None = None
+
+
+def days_of(now: datetime) -> tuple[datetime, datetime]:
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return today - timedelta(days=1), today
+
+
+def count(due, last: int, token: str, new_token: str, now: datetime) -> None:
+    """Add the readers and reports among ``due`` (the events up to the new
+    mark ``last``) to the days' figures.
+
+    Runs in the roll-up's transaction. ``token`` is the mark's token before
+    this run, and ``new_token`` the one this run writes with the new mark:
+    if the transaction rolls back, the memory (now holding ``new_token``) no
+    longer matches the mark's, and the next run rebuilds it.
+    """
+    global _seen
+    days = days_of(now)
+    seen = _seen
+    if seen is None or seen.token != token or set(seen.days) != set(days):
+        seen = Seen(token, {day: Day() for day in days})
+        changed = _take(seen, Event.objects.filter(id__lte=last))
+        _write(seen, changed, replace=True)
+    else:
+        _write(seen, _take(seen, due), replace=False)
+    seen.token = new_token
+    _seen = seen
+
+
+def forget() -> None:
+    """Drop the memory: the next roll-up rebuilds it (as a new process would)."""
+    global _seen
+    _seen = None
+
+
+def _take(seen: Seen, events) -> set:
+    """Take the events' readers and reports into ``seen``; the figures changed."""
+    changed = set()
+    for day, counted in seen.days.items():
+        during = events.filter(at__gte=day, at__lt=day + timedelta(days=1))
+        pairs_by_page = defaultdict(set)
+        views = during.filter(kind=Event.Kind.VIEW, visitor__isnull=False)
+        for visitor, pair, path in views.values_list("visitor", "pair", "path"):
+            if visitor not in counted.visitors:
+                counted.visitors.add(visitor)
+                changed.add((day, VISITORS, "total", ""))
+            if pair not in counted.pairs:
+                pairs_by_page[path].add(pair)
+        for path, pairs in pairs_by_page.items():
+            counted.pairs |= pairs
+            counted.readers_by_page[path] += len(pairs)
+            changed.add((day, VISITORS, "page", path))
+        feeds = during.filter(kind=Event.Kind.FEED, subscribers__isnull=False)
+        for path, fetcher, n in feeds.values_list("path", "fetcher", "subscribers"):
+            if n > counted.reported.get((path, fetcher), -1):
+                counted.reported[(path, fetcher)] = n
+                changed.add((day, SUBSCRIBERS, "feed", path))
+    return changed
+
+
+def _value(seen: Seen, day, metric: str, dimension: str, key: str) -> int:
+    counted = seen.days[day]
+    if metric == SUBSCRIBERS:
+        return counted.subscribers(key)
+    if dimension == "total":
+        return len(counted.visitors)
+    return counted.readers_by_page[key]
+
+
+def _write(seen: Seen, changed: set, *, replace: bool) -> None:
+    """Write the changed figures (all of the days', after a rebuild)."""
+    metrics = (VISITORS, SUBSCRIBERS)
+    if replace:
+        Tally.objects.filter(
+            period=Tally.Period.DAY, start__in=list(seen.days), metric__in=metrics
+        ).delete()
+        existing = {}
+    else:
+        keys = {key for *_, key in changed}
+        existing = {
+            (t.start, t.metric, t.dimension, t.key): t
+            for t in Tally.objects.filter(
+                period=Tally.Period.DAY,
+                start__in=list(seen.days),
+                metric__in=metrics,
+                key__in=keys,
+            )
+        }
+    updated, new = [], []
+    for day, metric, dimension, key in changed:
+        value = _value(seen, day, metric, dimension, key)
+        found = existing.get((day, metric, dimension, key))
+        if found is not None:
+            found.value = value
+            updated.append(found)
+        else:
+            new.append(
+                Tally(
+                    period=Tally.Period.DAY,
+                    start=day,
+                    metric=metric,
+                    dimension=dimension,
+                    key=key[:500],
+                    value=value,
+                )
+            )
+    Tally.objects.bulk_update(updated, ["value"], batch_size=500)
+    Tally.objects.bulk_create(new, batch_size=1000)
