@@ -1,8 +1,8 @@
 """Events wait in the process's memory and go to the database in bulk.
 
 Counting must never slow a page: a request only appends a ``Sighting`` to
-a list. A background thread turns the list into rows (``events``) and
-writes them in one insert every FLUSH_SECONDS (or sooner, at FLUSH_EVENTS),
+a deque. A background thread turns them into rows (``events``) and
+writes them in bulk every FLUSH_SECONDS (or sooner, at FLUSH_EVENTS),
 and once more when the process exits normally. A crash loses what is
 waiting: at most FLUSH_SECONDS of counts (2 s by default). With
 FLUSH_SECONDS at 0 each is written at once.
@@ -29,11 +29,13 @@ from broadsheet.analytics.events import Sighting, insert, to_row
 
 logger = logging.getLogger("broadsheet.analytics")
 
-# Events kept when the database is away, before the oldest are dropped.
+# Events kept in memory at most: when the database is away for long, the
+# oldest go first.
 MAX_PENDING = 100_000
 # A deque's append and popleft are atomic: a request adds without a lock.
-_pending: deque[Sighting] = deque()
-_held: list[Sighting] = []  # a batch the database refused, written first
+_pending: deque[Sighting] = deque(maxlen=MAX_PENDING)
+_held: list[Sighting] = []  # a batch the database could not take, written first
+_flushing = threading.Lock()  # the flusher thread, and the flush at exit
 _wake = threading.Event()
 _flusher: threading.Thread | None = None
 _flusher_lock = threading.Lock()
@@ -68,26 +70,47 @@ def add(seen: Sighting) -> None:
 def flush() -> int:
     """Write what is waiting; return how many events were written."""
     global _held
-    batch, _held = _held, []
-    take = _pending.popleft
-    batch += [take() for _ in range(len(_pending))]
-    if not batch:
-        return 0
+    with _flushing:
+        batch, _held = _held, []
+        take = _pending.popleft
+        try:
+            while True:
+                batch.append(take())
+        except IndexError:
+            pass
+        if not batch:
+            return 0
+        rows = None
+        try:
+            # Making rows reads the day's salt, so it may fail like the insert.
+            rows = [row for row in map(to_row, batch) if row is not None]
+            with transaction.atomic():
+                insert(rows)
+        except DatabaseError as failed:
+            refused = isinstance(failed, (IntegrityError, DataError))
+            if refused and rows is not None:
+                return _in_halves(rows)
+            logger.warning("Audience events not written yet: the database is away")
+            _held = batch[-MAX_PENDING:]
+            return 0
+        return len(rows)
+
+
+def _in_halves(rows: list[tuple]) -> int:
+    """A batch the database refused for what is in it (a value it cannot
+    store): write it in halves, and halves of those, so only the rows it
+    refuses are dropped (they would be refused again). Returns how many
+    were written."""
     try:
-        # Making rows reads the day's salt, so it may fail like the insert.
-        rows = [row for row in map(to_row, batch) if row is not None]
         with transaction.atomic():
             insert(rows)
+        return len(rows)
     except (IntegrityError, DataError):
-        # Refused for what is in it: it would be refused again, and hold up
-        # every event behind it.
-        logger.exception("Audience events dropped: the database refused them")
-        return 0
-    except DatabaseError:
-        logger.warning("Audience events not written yet: the database is away")
-        _held = batch[-MAX_PENDING:]  # the oldest go first when it is too many
-        return 0
-    return len(rows)
+        if len(rows) == 1:
+            logger.error("An audience event was dropped: the database refused it")
+            return 0
+        middle = len(rows) // 2
+        return _in_halves(rows[:middle]) + _in_halves(rows[middle:])
 
 
 def pending() -> int:
@@ -117,8 +140,9 @@ def _start_flusher() -> None:
 def _forget_the_parents_flusher() -> None:
     # A forked web worker has no thread of its parent's, and its events are
     # its own: it starts a flusher when it counts its first.
-    global _flusher, _flusher_lock, _wake
+    global _flusher, _flusher_lock, _flushing, _wake
     _flusher, _flusher_lock, _wake = None, threading.Lock(), threading.Event()
+    _flushing = threading.Lock()
     _pending.clear()
     _held.clear()
 

@@ -69,7 +69,9 @@ def count(due, last: int, token: str, new_token: str, now: datetime) -> None:
     """
     global _seen
     days = days_of(now)
-    seen = _seen
+    # Detached while it changes: if this fails half-way, nothing half-taken
+    # is trusted.
+    seen, _seen = _seen, None
     if seen is None or seen.token != token or set(seen.days) != set(days):
         seen = Seen(token, {day: Day() for day in days})
         changed = _take(seen, Event.objects.filter(id__lte=last))
@@ -93,7 +95,8 @@ def _take(seen: Seen, events) -> set:
         during = events.filter(at__gte=day, at__lt=day + timedelta(days=1))
         pairs_by_page = defaultdict(set)
         views = during.filter(kind=Event.Kind.VIEW, visitor__isnull=False)
-        for visitor, pair, path in views.values_list("visitor", "pair", "path"):
+        rows = views.values_list("visitor", "pair", "path").iterator(chunk_size=5000)
+        for visitor, pair, path in rows:
             if visitor not in counted.visitors:
                 counted.visitors.add(visitor)
                 changed.add((day, VISITORS, "total", ""))

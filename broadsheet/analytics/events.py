@@ -5,9 +5,9 @@ with the IP address and the user agent still in them. The flush turns each
 into a row of ``Event`` (or drops it, for a bot) away from the request:
 hashes under the salt of the sighting's own day, the device class, the
 referring host, the campaign. The address and the user agent end here, in
-memory. Rows are plain tuples written with one ``executemany``: at tens of
-thousands of views a second, a model instance per view would cost more than
-serving the page from the cache.
+memory. Rows are plain tuples written with an ``executemany`` for the views
+and one for the rest: at tens of thousands of views a second, a model
+instance per view would cost more than serving the page from the cache.
 """
 
 import functools
@@ -119,12 +119,23 @@ def to_row(seen: Sighting) -> tuple | None:
 _UTM = ("source", "medium", "campaign")
 
 
+# pg_advisory_xact_lock's key, unique to this purpose: every insert of
+# events holds it shared until its transaction ends, and the roll-up waits
+# for them by taking it alone (``rollup._committed_ceiling``).
+INSERTING = 0x42_53_61_75_64_69_65  # "BSaudie"
+
+
 def insert(rows: list[tuple]) -> None:
-    """Write rows made by ``to_row``, views and others, one statement each."""
+    """Write rows made by ``to_row``, views and others, one statement each.
+
+    Call it in a transaction: on PostgreSQL the shared lock lasts until its end.
+    """
     views = [row for row in rows if len(row) == len(VIEW_COLUMNS)]
     others = [row for row in rows if len(row) == len(COLUMNS)]
     table = connection.ops.quote_name(Event._meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [INSERTING])
         for columns, batch in ((VIEW_COLUMNS, views), (COLUMNS, others)):
             if batch:
                 names = ", ".join(map(connection.ops.quote_name, columns))

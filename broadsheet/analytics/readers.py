@@ -1,16 +1,17 @@
 """Who is reading, as far as counting needs to know: never who they are.
 
-A reader is reduced, at count time, to hashes under the day's random salt
-(site, IP address, user agent), a device class and whether they asked not to
-be tracked. The address and the user agent go no further than this module.
+A reader is reduced, when their events are written (``events.to_row``), to
+hashes under the day's random salt (site, IP address, user agent), a device
+class and whether they asked not to be tracked. The address and the user
+agent never leave the process's memory.
 """
 
 import functools
 import hashlib
+import os
 import re
 import secrets
 import threading
-import zlib
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
@@ -25,6 +26,16 @@ from broadsheet.analytics.models import Salt
 
 _salts: dict[date, bytes] = {}
 _salts_lock = threading.Lock()
+
+
+def _new_lock_after_fork() -> None:
+    # A lock held by a thread of the parent at the fork stays held for good
+    # in the child, where that thread does not exist.
+    global _salts_lock
+    _salts_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_after_fork)
 
 
 def _salt(day: date) -> bytes:
@@ -76,19 +87,25 @@ def _hash(salt: bytes, text: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-_MIX = 0x9E3779B97F4A7C15  # 2**64 / the golden ratio: spreads a checksum's bits
-_MASK = (1 << 64) - 1
-
-
 def with_path(reader: int, path: str) -> int:
     """One reader's hash and one page, as one hash of the same size.
 
-    ``reader`` is already a salted hash, so a fast checksum of the path is
-    enough to tell a reader's pages apart within its day: a second keyed
-    hash per view would double the cost of counting and hide nothing more.
+    ``reader`` is already a salted hash, so an unsalted 64-bit hash of the
+    path is enough to tell a reader's pages apart within its day: a second
+    keyed hash per view would double the cost of counting and hide nothing
+    more. For one reader, each page gets its own value.
     """
-    mixed = (reader ^ (zlib.crc32(path.encode("utf-8", "replace")) * _MIX)) & _MASK
+    mixed = (reader & _MASK) ^ _path_hash(path)
     return mixed - (1 << 64) if mixed >= 1 << 63 else mixed
+
+
+_MASK = (1 << 64) - 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _path_hash(path: str) -> int:
+    digest = hashlib.blake2b(path.encode("utf-8", "replace"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -148,8 +165,9 @@ class Reader:
         return _hash(_salt(self._day), self._identity)
 
     def pair(self, path: str) -> int:
-        """The reader and one page that day, for a reader who is no visitor
-        (GPC or DNT): nothing in it links their pages to each other."""
+        """The reader and one page (or episode) that day, for a listener or
+        a reader who is no visitor (GPC or DNT): nothing in it links their
+        pages to each other."""
         return _hash(_salt(self._day), f"pair\x1f{self._identity}\x1f{path}")
 
     def carry(self, path: str) -> int:

@@ -8,7 +8,8 @@ requests make a download, adds their views, sign-ups, downloads and feed
 fetches to the tallies of their hours and days, and moves the mark. Counting
 and the mark commit together, so a crash before the commit leaves nothing
 half-done and the next run counts them once; an event written late (by a
-process whose database was away) is counted when it arrives.
+process whose database was away) is counted when it arrives. The mark never
+passes an insert still in flight (``_committed_ceiling``).
 
 A run's cost follows the events that came in since the last one, not the
 size of the day: the distinct figures (each day's visitors, and the
@@ -16,19 +17,22 @@ subscribers feed services report) are counted as it goes too (``distinct``).
 """
 
 import functools
+import logging
 import uuid
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Max, Min, Q, Subquery, Sum
 from django.utils import timezone
 
 from broadsheet.analytics import distinct, readers
+from broadsheet.analytics.events import INSERTING
 from broadsheet.analytics.models import Event, ListenWindow, RollUp, Tally
 from broadsheet.analytics.sources import episode_sizes, sections_and_authors
 
+logger = logging.getLogger("broadsheet.analytics")
 SETTLE = timedelta(seconds=10)
 # A beacon repeats a server view of the same page by the same reader sent
 # up to this long before it (or, with clocks a little apart, just after).
@@ -54,20 +58,46 @@ def roll_up(now: datetime | None = None) -> int:
     return _roll_new_events(now)
 
 
+def _committed_ceiling() -> int | None:
+    """The largest event id below which every insert has committed or failed,
+    or None when that could not be known in time.
+
+    On PostgreSQL ids are handed out when a row is inserted but seen only
+    when its flush commits, so a later flush can be seen before an earlier
+    one: the mark must not pass an id still in flight. Every insert holds an
+    advisory lock shared (``events.INSERTING``); taking it alone waits for
+    the inserts under way, and only flushers wait meanwhile (no table lock,
+    so vacuum is not in the way). SQLite has one writer at a time, so what it
+    shows is whole.
+    """
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INSERTING])
+            return Event.objects.aggregate(last=Max("id"))["last"] or 0
+    except OperationalError:  # an insert held it for seconds: next tick
+        logger.warning("Audience roll-up skipped: an insert held the lock")
+        return None
+
+
 def _roll_new_events(now: datetime) -> int:
+    ceiling = _committed_ceiling()
+    if ceiling is None:
+        return 0
     with transaction.atomic():
         mark = RollUp.objects.select_for_update().filter(pk=1).first()
         if mark is None:
             mark = RollUp.objects.create(pk=1)
-        new = Event.objects.filter(id__gt=mark.last_event_id)
+        new = Event.objects.filter(id__gt=mark.last_event_id, id__lte=ceiling)
         # Events are taken in id order up to the first that has not settled,
-        # so the mark can pass over everything before it. Events flushed
-        # from now on have larger ids: every step below sees the same ones.
-        first_unsettled = new.filter(at__gt=now - SETTLE).aggregate(first=Min("id"))
-        if first_unsettled["first"] is not None:
-            last = first_unsettled["first"] - 1
-        else:
-            last = new.aggregate(last=Max("id"))["last"] or mark.last_event_id
+        # so the mark can pass over everything before it. (An event stamped
+        # well past now comes from a node whose clock is ahead: it is taken
+        # at once rather than hold everyone's figures back.)
+        unsettled = new.filter(at__gt=now - SETTLE, at__lte=now + SETTLE)
+        first_unsettled = unsettled.aggregate(first=Min("id"))["first"]
+        last = ceiling if first_unsettled is None else first_unsettled - 1
         if last <= mark.last_event_id:
             return 0
         due = new.filter(id__lte=last)

@@ -58,15 +58,23 @@ def test_switched_off_nothing_waits(buffered, settings):
     assert buffer.pending() == 0
 
 
-def test_a_batch_the_database_refuses_is_dropped_not_retried_for_ever(
-    buffered, monkeypatch, caplog
-):
-    buffer.add(_event(1))
+def test_only_the_rows_the_database_refuses_are_dropped(buffered, monkeypatch, caplog):
+    for n in range(5):
+        buffer.add(_event(n))
+    real = buffer.insert
 
-    def refused(*args, **kwargs):
-        raise IntegrityError("NOT NULL constraint failed")
+    def refusing(rows):
+        if any(row[3] == "/3/" for row in rows):  # a value it cannot store
+            raise IntegrityError("NOT NULL constraint failed")
+        real(rows)
 
-    monkeypatch.setattr(buffer, "insert", refused)
-    assert buffer.flush() == 0
-    assert buffer.pending() == 0
+    monkeypatch.setattr(buffer, "insert", refusing)
+    assert buffer.flush() == 4
+    assert buffer.pending() == 0  # not held, to be refused again
+    assert sorted(Event.objects.values_list("path", flat=True)) == [
+        "/0/",
+        "/1/",
+        "/2/",
+        "/4/",
+    ]
     assert "refused" in caplog.text

@@ -1,11 +1,14 @@
 """The roll-up's place in the events, its recounts, and how long raw events stay."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
-from broadsheet.analytics import distinct, rollup
+from broadsheet.analytics import counting, distinct, events, rollup
 from broadsheet.analytics.models import Event, RollUp, Tally
 from broadsheet.analytics.tests.conftest import figures
 from broadsheet.testing import factories
@@ -106,3 +109,87 @@ class clock_at:
 
     def __exit__(self, *exc):
         self.clock.move_to(self.back)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite has one writer at a time: a later id is never seen first",
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_mark_never_passes_a_flush_still_in_flight(clock):
+    """Two processes flush at once on PostgreSQL: the one with the smaller
+    ids commits last. The roll-up waits for it rather than pass its ids."""
+    row = events.to_row(counting._sighting(_reader("192.0.2.1"), counting.VIEW))
+    started, release = threading.Event(), threading.Event()
+
+    def slow_flush():
+        try:
+            with transaction.atomic():
+                events.insert([row])
+                started.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def release_once_the_roll_up_waits():
+        try:
+            for _ in range(200):
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_locks"
+                        " WHERE locktype = 'advisory' AND NOT granted"
+                    )
+                    if cursor.fetchone()[0]:
+                        break
+                time.sleep(0.05)
+            release.set()
+        finally:
+            connection.close()
+
+    flusher = threading.Thread(target=slow_flush)
+    flusher.start()
+    assert started.wait(10)
+    later = events.to_row(counting._sighting(_reader("192.0.2.2"), counting.VIEW))
+    events.insert([later])  # a later flush, committed first
+    threading.Thread(target=release_once_the_roll_up_waits).start()
+    rollup.roll_up(timezone.now() + timedelta(minutes=1))
+    flusher.join()
+    assert release.is_set()
+    assert Event.objects.count() == 2
+    assert _views_today() == 2
+
+
+def test_an_event_from_a_clock_ahead_does_not_hold_the_others_back(
+    clock, visit, article
+):
+    with clock_at(clock, timezone.now() + timedelta(minutes=5)):
+        visit(article, ip="192.0.2.1")  # a node five minutes ahead
+    visit(article, ip="192.0.2.2")
+    assert rollup.roll_up(timezone.now() + rollup.SETTLE) == 2
+
+
+def test_a_run_that_fails_half_way_leaves_no_memory_to_trust(
+    clock, visit, article, monkeypatch
+):
+    visit(article, ip="192.0.2.1")
+    assert figures("visitors") == 1
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the write failed")
+
+    visit(article, ip="192.0.2.2")
+    monkeypatch.setattr(distinct, "_write", failing)
+    with pytest.raises(RuntimeError):
+        rollup.roll_up(timezone.now() + timedelta(minutes=1))
+    assert distinct._seen is None
+    monkeypatch.undo()
+    assert figures("visitors") == 2
+
+
+def _reader(address):
+    return {
+        "PATH_INFO": "/a/",
+        "HTTP_HOST": "testserver",
+        "REMOTE_ADDR": address,
+        "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
+    }
