@@ -39,10 +39,7 @@ def _requested_bytes(status: int, headers) -> int:
 
 
 def _is_html(headers) -> bool:
-    for name, value in headers:
-        if name.lower() == "content-type":
-            return value.startswith("text/html")
-    return False
+    return _header(headers, "content-type").startswith("text/html")
 
 
 def _not_a_view(environ) -> bool:
