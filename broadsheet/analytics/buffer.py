@@ -41,7 +41,7 @@ _flusher: threading.Thread | None = None
 _flusher_lock = threading.Lock()
 # settings.ANALYTICS, read once (``add`` runs on every request) and again
 # when a test changes it.
-_config: dict | None = None
+_config: tuple[int, bool, float] | None = None
 
 
 @receiver(setting_changed)
@@ -53,18 +53,32 @@ def _setting_changed(setting, **kwargs):
 
 def add(seen: Sighting) -> None:
     global _config
-    config = _config or settings.ANALYTICS
-    _config = config
-    if not config["ENABLED"]:
+    config = _config or _read_config()
+    if len(_pending) < config[0] and _flusher is not None:
+        _pending.append(seen)  # the usual case, kept short: every view comes here
         return
-    if not config["FLUSH_SECONDS"]:
+    if not config[1]:  # switched off
+        return
+    if config[2] == 0:  # written at once
         insert([row for row in [to_row(seen)] if row is not None])
         return
     _pending.append(seen)
     if _flusher is None:
         _start_flusher()
-    if len(_pending) >= config["FLUSH_EVENTS"]:
+    if len(_pending) >= config[0] and not _wake.is_set():
         _wake.set()
+
+
+def _read_config() -> tuple[int, bool, float]:
+    """(events that wake the flusher, counting on, seconds between
+    flushes), read once from settings.ANALYTICS."""
+    global _config
+    analytics = settings.ANALYTICS
+    on, seconds = analytics["ENABLED"], analytics["FLUSH_SECONDS"]
+    # With counting off or written at once, the short way never applies.
+    soon = analytics["FLUSH_EVENTS"] if on and seconds else 0
+    _config = (soon, on, seconds)
+    return _config
 
 
 def flush() -> int:

@@ -21,6 +21,9 @@ from broadsheet.analytics import readers
 from broadsheet.analytics.models import Event
 
 MAX_PATH = 500
+# Plain strings: compared for every event.
+FEED, SIGNUP = Event.Kind.FEED.value, Event.Kind.SIGNUP.value
+LISTEN = Event.Kind.LISTEN.value
 
 
 class Sighting(NamedTuple):
@@ -77,43 +80,45 @@ def to_row(seen: Sighting) -> tuple | None:
     """The Event row for a sighting, or None for a bot: a view's in
     VIEW_COLUMNS order, any other's in COLUMNS order.
 
-    Built as a plain tuple: this runs for every view, and a dict or a model
-    instance per view was most of the cost of counting."""
-    at, day = _second(int(seen.at))
-    path = seen.path[:MAX_PATH]
-    kind = seen.kind
-    if kind == Event.Kind.FEED:
+    Built as a plain tuple from the sighting unpacked once: this runs for
+    every view, and a dict or a model instance per view was most of the
+    cost of counting."""
+    (kind, source, when, path, query, referrer, host, remote_addr,
+     forwarded_for, user_agent, private, episode, requested) = seen  # fmt: skip
+    at, day = _second(int(when))
+    path = path[:MAX_PATH]
+    if kind == FEED:
         # Feed readers are robots by nature, so none is left out; services
         # that fetch for many people report how many.
-        fetcher, subscribers = readers.feed_fetcher(seen.user_agent)
-        return (at, kind, seen.source, path, None, None, None, "", "", "", "", "",
+        fetcher, subscribers = readers.feed_fetcher(user_agent)
+        return (at, kind, source, path, None, None, None, "", "", "", "", "",
                 fetcher, subscribers, None, 0, False, False, False)  # fmt: skip
-    if readers.is_bot(seen.user_agent):
+    if readers.is_bot(user_agent):
         return None
-    if kind == Event.Kind.SIGNUP:
-        return (at, kind, seen.source, path, None, None, None, "", "", "", "", "",
+    if kind == SIGNUP:
+        return (at, kind, source, path, None, None, None, "", "", "", "", "",
                 "", None, None, 0, False, False, False)  # fmt: skip
-    address = readers.client_address(seen.remote_addr, seen.forwarded_for)
-    reader = readers.Reader(seen.host, address, seen.user_agent, day)
-    device = readers.device_class(seen.user_agent)
-    if kind == Event.Kind.LISTEN:
-        pair, carry, episode = reader.pair(path), reader.carry(path), seen.episode_id
-        return (at, kind, seen.source, path, None, pair, carry, "", "", "", "",
-                device, "", None, episode, seen.requested,
+    address = readers.client_address(remote_addr, forwarded_for)
+    device = readers.device_class(user_agent)
+    if kind == LISTEN:
+        reader = readers.Reader(host, address, user_agent, day)
+        return (at, kind, source, path, None, reader.pair(path), reader.carry(path),
+                "", "", "", "", device, "", None, episode, requested,
                 False, False, False)  # fmt: skip
-    if seen.private:
-        visitor, pair = None, reader.pair(path)
+    if private:
+        visitor = None
+        pair = readers.Reader(host, address, user_agent, day).pair(path)
     else:
-        visitor = reader.visitor()
+        visitor = readers.visitor(host, address, user_agent, day)
         pair = readers.with_path(visitor, path)
-    referrer = readers.referrer_domain(seen.referrer, seen.host)
-    if seen.query:
-        tags = readers.campaign(seen.query)
-        source, medium, name = (tags.get(f"utm_{n}", "") for n in _UTM)
+    if query:
+        tags = readers.campaign(query)
+        utm_source, medium, name = (tags.get(f"utm_{n}", "") for n in _UTM)
     else:
-        source = medium = name = ""
-    return (at, kind, seen.source, path, visitor, pair, referrer,
-            source, medium, name, device)  # fmt: skip
+        utm_source = medium = name = ""
+    return (at, kind, source, path, visitor, pair,
+            readers.referrer_domain(referrer, host),
+            utm_source, medium, name, device)  # fmt: skip
 
 
 _UTM = ("source", "medium", "campaign")
