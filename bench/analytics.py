@@ -305,7 +305,12 @@ def write_report(path: Path, args, found: dict, took: float) -> None:
         f" | {t['cpu_on']:.1f} | {cpu_ratio:.0%} as many requests per CPU second | |",
         "",
         f"Rounds, in order ({args.seconds} s each, one server per round, after"
-        f" a warm-up round of each): {rounds}.",
+        f" a warm-up round of each): {rounds}. Each server was left to settle"
+        " after it started (its scheduler's first tick), and its scheduler"
+        f" rolled up every {SCHEDULER_INTERVAL} s during the round, so the"
+        " figures with analytics on include rolling the views up. On this"
+        " shared machine whole runs differ by several points: docs/audience.md"
+        " (What counting costs) gives the spread.",
         "",
         "| beacons ingested | per second | stored | left to roll up after"
         " 90 s | server memory, first half / second half | target |",
