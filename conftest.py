@@ -15,7 +15,9 @@ from broadsheet.testing import factories, smtp
 # runs, then the tests that mention one of these words again at a second
 # instant. What counts is the test's own code, the fixtures it uses and the
 # module helpers that either calls, not the rest of its module: one
-# scheduling test in a module must not have the whole module rerun.
+# scheduling test in a module must not have the whole module rerun. A test
+# marked ``any_instant`` is left out of the rerun: it mentions the clock but
+# cannot depend on the instant (it travels to its own, or counts queries).
 CLOCK_WORDS = (
     "timezone.now",
     "timedelta",
@@ -81,7 +83,9 @@ def pytest_collection_modifyitems(config, items):
         # make the two disagree.
         if "subprocess" in _source(module):
             item.add_marker(pytest.mark.processes)
-        elif _reads_clock(item, helpers_by_module[module.__name__]):
+        elif item.get_closest_marker("any_instant") is None and _reads_clock(
+            item, helpers_by_module[module.__name__]
+        ):
             item.add_marker(pytest.mark.clock)
 
 

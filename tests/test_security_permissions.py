@@ -59,7 +59,9 @@ from broadsheet.testing.admin_forms import (
 )
 from tests.urlwalk import routes
 
-pytestmark = pytest.mark.django_db
+# Every test here runs at NOW (the autouse ``frozen``), whatever the instant
+# CI starts it at: the rerun at a second one would repeat it exactly.
+pytestmark = [pytest.mark.django_db, pytest.mark.any_instant]
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ROLES = ("anonymous", "member", "contributor", "author", "editor", "administrator")

@@ -22,7 +22,9 @@ from django.urls import resolve
 from broadsheet.testing import factories
 from tests.urlwalk import routes
 
-pytestmark = pytest.mark.django_db
+# Every test here runs at NOW (the autouse ``frozen``), whatever the instant
+# CI starts it at: the rerun at a second one would repeat it exactly.
+pytestmark = [pytest.mark.django_db, pytest.mark.any_instant]
 
 PASSWORD = "a staff passphrase"
 SECRET = "JBSWY3DPEHPK3PXP"
