@@ -50,9 +50,11 @@ bench-newsletter: $(VENV)/.installed-test
 bench-search: $(VENV)/.installed-test
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
 
-# The page cache's throughput with analytics off and on, and beacon ingestion
+# The page cache's throughput with analytics off and on, beacon ingestion,
+# then what each stage after the request costs a view
 bench-analytics: $(VENV)/.installed-test
 	$(BIN)/python bench/analytics.py $(BENCH_ARGS)
+	$(BIN)/python bench/analytics_cost.py
 
 # A synthetic WordPress export of 2,000 and 20,000 posts, then a 500 MB dry run
 bench-imports: $(VENV)/.installed-test

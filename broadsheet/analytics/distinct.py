@@ -26,7 +26,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from broadsheet.analytics.models import Event, Tally
+from broadsheet.analytics import batches
+from broadsheet.analytics.models import Event, Tally, ViewBatch
 
 VISITORS, SUBSCRIBERS = "visitors", "feed_subscribers"
 
@@ -58,9 +59,17 @@ def days_of(now: datetime) -> tuple[datetime, datetime]:
     return today - timedelta(days=1), today
 
 
-def count(due, last: int, token: str, new_token: str, now: datetime) -> None:
-    """Add the readers and reports among ``due`` (the events up to the new
-    mark ``last``) to the days' figures.
+def count(
+    due,
+    due_batches: list[ViewBatch],
+    last: tuple[int, int],
+    token: str,
+    new_token: str,
+    now: datetime,
+) -> None:
+    """Add the readers and reports among ``due`` and ``due_batches`` (the
+    events and batches up to the new mark ``last``, their ids) to the days'
+    figures.
 
     Runs in the roll-up's transaction. ``token`` is the mark's token before
     this run, and ``new_token`` the one this run writes with the new mark:
@@ -74,10 +83,16 @@ def count(due, last: int, token: str, new_token: str, now: datetime) -> None:
     seen, _seen = _seen, None
     if seen is None or seen.token != token or set(seen.days) != set(days):
         seen = Seen(token, {day: Day() for day in days})
-        changed = _take(seen, Event.objects.filter(id__lte=last))
+        last_event, last_batch = last
+        stored = ViewBatch.objects.filter(id__lte=last_batch, last_at__gte=days[0])
+        changed = _take(
+            seen,
+            Event.objects.filter(id__lte=last_event),
+            stored.defer("claimed").iterator(chunk_size=20),
+        )
         _write(seen, changed, replace=True)
     else:
-        _write(seen, _take(seen, due), replace=False)
+        _write(seen, _take(seen, due, due_batches), replace=False)
     seen.token = new_token
     _seen = seen
 
@@ -88,9 +103,12 @@ def forget() -> None:
     _seen = None
 
 
-def _take(seen: Seen, events) -> set:
-    """Take the events' readers and reports into ``seen``; the figures changed."""
+def _take(seen: Seen, events, stored_batches) -> set:
+    """Take the readers and reports of the events and the batches of views
+    into ``seen``; the figures changed."""
     changed = set()
+    for batch in stored_batches:
+        _take_batch(seen, batch, changed)
     for day, counted in seen.days.items():
         during = events.filter(at__gte=day, at__lt=day + timedelta(days=1))
         pairs_by_page = defaultdict(set)
@@ -112,6 +130,33 @@ def _take(seen: Seen, events) -> set:
                 counted.reported[(path, fetcher)] = n
                 changed.add((day, SUBSCRIBERS, "feed", path))
     return changed
+
+
+def _take_batch(seen: Seen, batch: ViewBatch, changed: set) -> None:
+    groups = batches.groups(batch)
+    # Per group: its day's memory (None for a day not kept), the day, the page.
+    where = [_where(seen, group) for group in groups]
+    new_visitors, new_pages = set(), set()
+    for group, visitor, pair in batches.views(batch):
+        counted, day, path = where[group]
+        if counted is None or visitor == batches.NOT_TRACKED:
+            continue
+        if visitor not in counted.visitors:
+            counted.visitors.add(visitor)
+            new_visitors.add(day)
+        if pair not in counted.pairs:
+            counted.pairs.add(pair)
+            counted.readers_by_page[path] += 1
+            new_pages.add((day, path))
+    changed.update((day, VISITORS, "total", "") for day in new_visitors)
+    changed.update((day, VISITORS, "page", path) for day, path in new_pages)
+
+
+def _where(seen: Seen, group: batches.Group) -> tuple:
+    for day, counted in seen.days.items():
+        if day <= group.at < day + timedelta(days=1):
+            return counted, day, group.path
+    return None, None, group.path
 
 
 def _value(seen: Seen, day, metric: str, dimension: str, key: str) -> int:

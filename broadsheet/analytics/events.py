@@ -1,13 +1,14 @@
-"""From what a request left in memory to the rows that are stored.
+"""From what a request left in memory to what is stored.
 
 Requests only note a ``Sighting``: a few strings copied from the environ,
 with the IP address and the user agent still in them. The flush turns each
-into a row of ``Event`` (or drops it, for a bot) away from the request:
-hashes under the salt of the sighting's own day, the device class, the
-referring host, the campaign. The address and the user agent end here, in
-memory. Rows are plain tuples written with an ``executemany`` for the views
-and one for the rest: at tens of thousands of views a second, a model
-instance per view would cost more than serving the page from the cache.
+into a row (or drops it, for a bot) away from the request: hashes under the
+salt of the sighting's own day, the device class, the referring host, the
+campaign. The address and the user agent end here, in memory. Rows are
+plain tuples: at tens of thousands of views a second, a model instance per
+view would cost more than serving the page from the cache. The server's
+page views are stored a flush at a time (``batches``); every other event
+is a row of ``Event``, written with an ``executemany``.
 """
 
 import functools
@@ -17,13 +18,13 @@ from typing import NamedTuple
 from django.db import connection
 from django.utils import timezone
 
-from broadsheet.analytics import readers
+from broadsheet.analytics import batches, readers
 from broadsheet.analytics.models import Event
 
 MAX_PATH = 500
 # Plain strings: compared for every event.
 FEED, SIGNUP = Event.Kind.FEED.value, Event.Kind.SIGNUP.value
-LISTEN = Event.Kind.LISTEN.value
+LISTEN, SERVER = Event.Kind.LISTEN.value, Event.Source.SERVER.value
 
 
 class Sighting(NamedTuple):
@@ -60,7 +61,6 @@ COLUMNS = (
     "episode_id",
     "bytes",
     "duplicate",
-    "paired",
     "download",
 )
 # A page view's row: the columns left out have defaults in the database, and
@@ -69,42 +69,48 @@ VIEW_COLUMNS = COLUMNS[:6] + COLUMNS[7:12]
 
 
 @functools.lru_cache(maxsize=256)
-def _second(at: int) -> tuple:
-    """The stored time and the site's day of a whole second: events of one
-    second share them (computed once; the time zone lookup is not cheap)."""
-    moment = datetime.fromtimestamp(at, UTC)
-    return connection.ops.adapt_datetimefield_value(moment), timezone.localdate(moment)
+def _day(second: int):
+    """The site's day of a whole second (computed once for all the events of
+    that second: the time zone lookup is not cheap)."""
+    return timezone.localdate(datetime.fromtimestamp(second, UTC))
+
+
+@functools.lru_cache(maxsize=256)
+def _stored(second: int):
+    return connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(second, UTC))
 
 
 def to_row(seen: Sighting) -> tuple | None:
-    """The Event row for a sighting, or None for a bot: a view's in
-    VIEW_COLUMNS order, any other's in COLUMNS order.
+    """The row for a sighting, or None for a bot: a view's in VIEW_COLUMNS
+    order, any other's in COLUMNS order, with the whole second of
+    ``time.time()`` for ``at``.
 
     Built as a plain tuple from the sighting unpacked once: this runs for
     every view, and a dict or a model instance per view was most of the
     cost of counting."""
     (kind, source, when, path, query, referrer, host, remote_addr,
      forwarded_for, user_agent, private, episode, requested) = seen  # fmt: skip
-    at, day = _second(int(when))
+    at = int(when)
+    day = _day(at)
     path = path[:MAX_PATH]
     if kind == FEED:
         # Feed readers are robots by nature, so none is left out; services
         # that fetch for many people report how many.
         fetcher, subscribers = readers.feed_fetcher(user_agent)
         return (at, kind, source, path, None, None, None, "", "", "", "", "",
-                fetcher, subscribers, None, 0, False, False, False)  # fmt: skip
+                fetcher, subscribers, None, 0, False, False)  # fmt: skip
     if readers.is_bot(user_agent):
         return None
     if kind == SIGNUP:
         return (at, kind, source, path, None, None, None, "", "", "", "", "",
-                "", None, None, 0, False, False, False)  # fmt: skip
+                "", None, None, 0, False, False)  # fmt: skip
     address = readers.client_address(remote_addr, forwarded_for)
     device = readers.device_class(user_agent)
     if kind == LISTEN:
         reader = readers.Reader(host, address, user_agent, day)
         return (at, kind, source, path, None, reader.pair(path), reader.carry(path),
                 "", "", "", "", device, "", None, episode, requested,
-                False, False, False)  # fmt: skip
+                False, False)  # fmt: skip
     if private:
         visitor = None
         pair = readers.Reader(host, address, user_agent, day).pair(path)
@@ -131,12 +137,19 @@ INSERTING = 0x42_53_61_75_64_69_65  # "BSaudie"
 
 
 def insert(rows: list[tuple]) -> None:
-    """Write rows made by ``to_row``, views and others, one statement each.
+    """Write rows made by ``to_row``: the server's views as one batch, the
+    rest as rows of ``Event``, one statement each for views and others.
 
     Call it in a transaction: on PostgreSQL the shared lock lasts until its end.
     """
-    views = [row for row in rows if len(row) == len(VIEW_COLUMNS)]
-    others = [row for row in rows if len(row) == len(COLUMNS)]
+    server_views, views, others = [], [], []
+    for row in rows:
+        if len(row) == len(COLUMNS):
+            others.append((_stored(row[0]), *row[1:]))
+        elif row[2] == SERVER:
+            server_views.append(row)
+        else:
+            views.append((_stored(row[0]), *row[1:]))
     table = connection.ops.quote_name(Event._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -147,3 +160,5 @@ def insert(rows: list[tuple]) -> None:
                 marks = ", ".join(["%s"] * len(columns))
                 statement = f"INSERT INTO {table} ({names}) VALUES ({marks})"
                 cursor.executemany(statement, batch)
+    if server_views:
+        batches.pack(server_views).save()

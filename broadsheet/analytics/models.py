@@ -57,31 +57,59 @@ class Event(models.Model):
     # Podcast audio: the episode and how many bytes this request asked for.
     episode_id = models.IntegerField(null=True, blank=True)
     bytes = models.BigIntegerField(default=0, db_default=0)
-    # Set by the roll-up: a beacon the server counted, a server view a
-    # beacon repeated, the request that made a podcast download.
-    # (Defaults in the database too: a view's row is written without them.)
+    # Set by the roll-up: a beacon the server counted, the request that
+    # made a podcast download. (Defaults in the database too: a beacon's
+    # view is written without them.)
     duplicate = models.BooleanField(default=False, db_default=False)
-    paired = models.BooleanField(default=False, db_default=False)
     download = models.BooleanField(default=False, db_default=False)
 
     class Meta:
-        # One index, in time order: a view is written at its end, where the
-        # pages are already in memory. (Led by the random ``pair``, an index
-        # costs a page write per view: three times the whole insert.) It
-        # serves time ranges, and pairing within one. Which events are
-        # rolled up is known from RollUp.last_event_id.
+        # One index, in time order: an event is written at its end, where
+        # the pages are already in memory. (Led by the random ``pair``, an
+        # index costs a page write per event.) It serves time ranges. Which
+        # events are rolled up is known from RollUp.last_event_id.
         indexes = [models.Index(fields=["at", "pair"], name="analytics_event_at")]
 
     def __str__(self):
         return f"{self.kind} {self.path} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
+class ViewBatch(models.Model):
+    """The page views the server counted in one flush (``batches``): one
+    row for thousands of views, as a row each cost more than serving them.
+
+    ``groups`` holds the views grouped by what the tallies need, with a
+    count each: [second after ``first_at``, path, referrer, UTM source,
+    medium and campaign, device, views]. Per view, packed integers in the
+    order of the views: its group, its visitor hash (0 for a reader who
+    asked not to be tracked) and its page hash (as in ``Event``).
+    """
+
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    groups = models.JSONField()
+    group_of = models.BinaryField()
+    visitors = models.BinaryField()
+    pairs = models.BinaryField()
+    # The views a beacon repeated (by their place in the batch): each
+    # pairs with one beacon at most.
+    claimed = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["last_at"], name="analytics_batch_last")]
+
+    def __str__(self):
+        return f"views from {self.first_at:%Y-%m-%d %H:%M:%S}"
+
+
 class RollUp(models.Model):
     """How far the roll-up has come (one row): every event up to
-    ``last_event_id`` is in the tallies. It moves in the transaction that
-    adds them, so a crash counts nothing twice and nothing never."""
+    ``last_event_id``, and every batch of views up to ``last_batch_id``, is
+    in the tallies. They move in the transaction that adds them, so a crash
+    counts nothing twice and nothing never."""
 
     last_event_id = models.BigIntegerField(default=0)
+    last_batch_id = models.BigIntegerField(default=0)
     # New at every run: tells the scheduler whether what it remembers of the
     # day's readers was counted up to this mark (``distinct``).
     token = models.CharField(max_length=32, blank=True)

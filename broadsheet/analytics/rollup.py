@@ -2,8 +2,9 @@
 
 Each run takes the events after its mark (``RollUp``) in id order, up to
 the first that is younger than SETTLE (so a page's server view has reached
-the database before its beacon is judged). Then, in one transaction, it
-pairs beacons with the server views they repeat, decides which podcast
+the database before its beacon is judged), and the batches of server views
+after its mark (``batches``). Then, in one transaction, it pairs beacons
+with the server views they repeat, decides which podcast
 requests make a download, adds their views, sign-ups, downloads and feed
 fetches to the tallies of their hours and days, and moves the mark. Counting
 and the mark commit together, so a crash before the commit leaves nothing
@@ -27,9 +28,9 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Max, Min, Q, Subquery, Sum
 from django.utils import timezone
 
-from broadsheet.analytics import distinct, readers
+from broadsheet.analytics import batches, distinct, readers
 from broadsheet.analytics.events import INSERTING
-from broadsheet.analytics.models import Event, ListenWindow, RollUp, Tally
+from broadsheet.analytics.models import Event, ListenWindow, RollUp, Tally, ViewBatch
 from broadsheet.analytics.sources import episode_sizes, sections_and_authors
 
 logger = logging.getLogger("broadsheet.analytics")
@@ -58,9 +59,9 @@ def roll_up(now: datetime | None = None) -> int:
     return _roll_new_events(now)
 
 
-def _committed_ceiling() -> int | None:
-    """The largest event id below which every insert has committed or failed,
-    or None when that could not be known in time.
+def _committed_ceiling() -> tuple[int, int] | None:
+    """The largest event id and batch id below which every insert has
+    committed or failed, or None when that could not be known in time.
 
     On PostgreSQL ids are handed out when a row is inserted but seen only
     when its flush commits, so a later flush can be seen before an earlier
@@ -76,16 +77,20 @@ def _committed_ceiling() -> int | None:
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL lock_timeout = '2s'")
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INSERTING])
-            return Event.objects.aggregate(last=Max("id"))["last"] or 0
+            return (
+                Event.objects.aggregate(last=Max("id"))["last"] or 0,
+                ViewBatch.objects.aggregate(last=Max("id"))["last"] or 0,
+            )
     except OperationalError:  # an insert held it for seconds: next tick
         logger.warning("Audience roll-up skipped: an insert held the lock")
         return None
 
 
 def _roll_new_events(now: datetime) -> int:
-    ceiling = _committed_ceiling()
-    if ceiling is None:
+    ceilings = _committed_ceiling()
+    if ceilings is None:
         return 0
+    ceiling, batch_ceiling = ceilings
     with transaction.atomic():
         mark = RollUp.objects.select_for_update().filter(pk=1).first()
         if mark is None:
@@ -98,18 +103,26 @@ def _roll_new_events(now: datetime) -> int:
         unsettled = new.filter(at__gt=now - SETTLE, at__lte=now + SETTLE)
         first_unsettled = unsettled.aggregate(first=Min("id"))["first"]
         last = ceiling if first_unsettled is None else first_unsettled - 1
-        if last <= mark.last_event_id:
+        last = max(last, mark.last_event_id)
+        # A server view needs no settling: it is what beacons wait for.
+        last_batch = max(batch_ceiling, mark.last_batch_id)
+        if last == mark.last_event_id and last_batch == mark.last_batch_id:
             return 0
         due = new.filter(id__lte=last)
+        due_batches = list(
+            ViewBatch.objects.filter(id__gt=mark.last_batch_id, id__lte=last_batch)
+        )
         fields = ("id", "at", "kind", "source", "pair", "carry", "episode_id", "bytes")
         _pair_beacons(list(due.filter(source=Event.Source.BEACON).only(*fields)))
         listens = due.filter(kind=Event.Kind.LISTEN).only(*fields)
         _decide_downloads(list(listens.order_by("at", "id")))
-        counts, rolled = _counts(due)
+        counts, rolled = _counts(due, due_batches)
         _add(counts)
         token = uuid.uuid4().hex
-        distinct.count(due, last, mark.token, token, now)
-        RollUp.objects.filter(pk=1).update(last_event_id=last, token=token)
+        distinct.count(due, due_batches, (last, last_batch), mark.token, token, now)
+        RollUp.objects.filter(pk=1).update(
+            last_event_id=last, last_batch_id=last_batch, token=token
+        )
     return rolled
 
 
@@ -120,37 +133,47 @@ def _day(hour: datetime) -> datetime:
 
 def _prune(now: datetime) -> None:
     keep = timedelta(days=settings.ANALYTICS["RETENTION_DAYS"])
-    mark = RollUp.objects.filter(pk=1).values_list("last_event_id", flat=True)
-    Event.objects.filter(at__lt=now - keep, id__lte=Subquery(mark)).delete()
+    mark = RollUp.objects.filter(pk=1)
+    Event.objects.filter(
+        at__lt=now - keep, id__lte=Subquery(mark.values("last_event_id"))
+    ).delete()
+    ViewBatch.objects.filter(
+        last_at__lt=now - keep, id__lte=Subquery(mark.values("last_batch_id"))
+    ).delete()
     ListenWindow.objects.filter(opened_at__lt=now - DOWNLOAD_WINDOW).delete()
 
 
 def _pair_beacons(beacons: list[Event]) -> None:
-    """Mark each beacon that repeats a server view as a duplicate."""
+    """Mark each beacon that repeats a server view as a duplicate: a view of
+    the same page by the same reader, from PAIR_BEFORE before the beacon to
+    PAIR_AFTER after it, that no other beacon repeated."""
     if not beacons:
         return
-    views = Event.objects.filter(
-        kind=Event.Kind.VIEW,
-        source=Event.Source.SERVER,
-        paired=False,
-        pair__in={b.pair for b in beacons},
-        at__gte=min(b.at for b in beacons) - PAIR_BEFORE,
-        at__lte=max(b.at for b in beacons) + PAIR_AFTER,
-    ).order_by("at")
-    waiting = defaultdict(list)
-    for view in views:
-        waiting[view.pair].append(view)
-    paired = []
+    low = min(b.at for b in beacons) - PAIR_BEFORE
+    high = max(b.at for b in beacons) + PAIR_AFTER
+    wanted = {b.pair for b in beacons}
+    waiting = defaultdict(list)  # pair: [(at, batch, place in it)]
+    stored = ViewBatch.objects.filter(first_at__lte=high, last_at__gte=low)
+    for batch in stored.defer("visitors").order_by("first_at", "id"):
+        claimed, times = set(batch.claimed), [g.at for g in batches.groups(batch)]
+        group_of = batches.group_of(batch)
+        for place, pair in enumerate(batches.pairs(batch)):
+            if pair in wanted and place not in claimed:
+                waiting[pair].append((times[group_of[place]], batch, place))
+    changed, duplicates = {}, []
     for beacon in beacons:
-        for view in waiting[beacon.pair]:
-            if view.paired or not (
-                beacon.at - PAIR_BEFORE <= view.at <= beacon.at + PAIR_AFTER
-            ):
-                continue
-            view.paired = beacon.duplicate = True
-            paired += [view, beacon]
-            break
-    Event.objects.bulk_update(paired, ["paired", "duplicate"])
+        views = waiting[beacon.pair]
+        for view in views:
+            at, batch, place = view
+            if beacon.at - PAIR_BEFORE <= at <= beacon.at + PAIR_AFTER:
+                batch.claimed.append(place)
+                changed[batch.pk] = batch
+                beacon.duplicate = True
+                duplicates.append(beacon)
+                views.remove(view)
+                break
+    ViewBatch.objects.bulk_update(changed.values(), ["claimed"])
+    Event.objects.bulk_update(duplicates, ["duplicate"])
 
 
 def download_threshold(audio_size: int, duration: int) -> int:
@@ -213,9 +236,9 @@ def _decide_downloads(listens: list[Event]) -> None:
             window.save()
 
 
-def _counts(due) -> tuple[Counter, int]:
+def _counts(due, due_batches: list[ViewBatch]) -> tuple[Counter, int]:
     """{(hour, metric, dimension, key): count} of the additive figures in
-    ``due``, and how many events ``due`` holds.
+    ``due`` and ``due_batches``, and how many events they hold.
 
     One grouped query by the stored second, not the hour: SQLite would call
     back into Python for the hour of every row, while the distinct seconds
@@ -235,11 +258,7 @@ def _counts(due) -> tuple[Counter, int]:
         rolled += n
         hour = _hour(row["at"], zone)
         if kind == Event.Kind.VIEW and not row["duplicate"]:
-            counts[(hour, VIEWS, "total", "")] += n
-            counts[(hour, VIEWS, "page", row["path"])] += n
-            for dimension in BREAKDOWNS:
-                if row[dimension]:
-                    counts[(hour, VIEWS, dimension, row[dimension])] += n
+            _add_views(counts, hour, n, row["path"], [row[d] for d in BREAKDOWNS])
         elif kind == Event.Kind.SIGNUP:
             counts[(hour, SIGNUPS, "total", "")] += n
             counts[(hour, SIGNUPS, "page", row["path"])] += n
@@ -248,6 +267,10 @@ def _counts(due) -> tuple[Counter, int]:
             counts[(hour, DOWNLOADS, "episode", str(row["episode_id"]))] += n
         elif kind == Event.Kind.FEED:
             counts[(hour, FETCHES, "feed", row["path"])] += n
+    for batch in due_batches:
+        for at, path, *breakdown, n in batches.groups(batch):
+            rolled += n
+            _add_views(counts, _hour(at, zone), n, path, breakdown)
     pages = {
         key for (_h, metric, dim, key) in counts if metric == VIEWS and dim == "page"
     }
@@ -261,6 +284,15 @@ def _counts(due) -> tuple[Counter, int]:
         for author in authors:
             counts[(hour, VIEWS, "author", author)] += value
     return counts, rolled
+
+
+def _add_views(counts: Counter, hour, n: int, path: str, breakdown: list) -> None:
+    """Count ``n`` views of ``path``, with their values of BREAKDOWNS."""
+    counts[(hour, VIEWS, "total", "")] += n
+    counts[(hour, VIEWS, "page", path)] += n
+    for dimension, value in zip(BREAKDOWNS, breakdown, strict=True):
+        if value:
+            counts[(hour, VIEWS, dimension, value)] += n
 
 
 @functools.lru_cache(maxsize=4096)

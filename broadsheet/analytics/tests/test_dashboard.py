@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from broadsheet.analytics import rollup
+from broadsheet.analytics import dashboard, rollup
 from broadsheet.analytics.tests.conftest import PHONE
 from broadsheet.core import roles
 from broadsheet.testing import factories
@@ -61,9 +61,24 @@ def test_shows_the_figures_counted(counted, publication):
     assert "<svg" in page and "<table" in page
 
 
-def test_now_counts_the_last_half_hour_from_raw_events(counted):
+def _now():
+    return dashboard.figures(dashboard.span_from({"span": "now"}))
+
+
+def test_now_counts_the_last_half_hour_from_raw_events(counted, clock, visit):
+    figures = _now()
+    assert figures.totals["views"] == 3 and figures.totals["visitors"] == 2
+    assert [row.value for row in figures.tables["articles"]] == [2, 1]
+    assert [(row.label, row.value) for row in figures.tables["referrers"]] == [
+        ("ex.example", 1)
+    ]
+    clock.shift(timedelta(minutes=40))
+    visit(counted["section"], ip="198.51.100.77", HTTP_SEC_GPC="1")
+    clock.shift(1)
+    figures = _now()  # the first three are too old now
+    assert figures.totals["views"] == 1 and figures.totals["visitors"] == 0
     page = _staff(roles.EDITOR).get("/admin/audience/?span=now").text
-    assert "<dd>3</dd>" in page
+    assert "<dd>1</dd>" in page
 
 
 def test_a_chosen_range_and_a_bad_one(counted, clock):
