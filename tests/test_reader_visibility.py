@@ -160,7 +160,12 @@ def _listing_surfaces(world):
                 )
             ),
         ),
-        ("sitemap articles", get(reverse("distribution:sitemap", args=["articles"]))),
+        (
+            "sitemap articles",
+            get(
+                reverse("distribution:article_sitemap", args=[f"{NOW:%Y}", f"{NOW:%m}"])
+            ),
+        ),
         ("sitemap news", get(reverse("distribution:sitemap", args=["news"]))),
         ("llms.txt", get(reverse("distribution:llms_txt"))),
         (

@@ -1,9 +1,18 @@
-"""Sitemaps for search engines: articles, sections, tags and authors."""
+"""Sitemaps for search engines: articles by month, sections, tags and authors.
 
-from datetime import timedelta
+An archive of a million articles must not be walked to answer the index:
+articles are listed a month at a time (by first publication, in the site's
+time zone), and the index reads each month's count and latest change from
+one grouped query (``index_entries``).
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -14,16 +23,23 @@ from broadsheet.newsroom.models import ArticlePage, Author
 
 
 class ArticleSitemap(Sitemap):
+    """The articles first published in one month."""
+
     limit = 5000  # URLs per sitemap page, well under the 50,000 the protocol allows
 
+    def __init__(self, month: date | None = None):
+        self.month = month
+
     def items(self):
-        return (
-            visible_pages(ArticlePage.objects.all())
-            .only(
-                "url_path", "last_published_at", "first_published_at", "path", "depth"
+        articles = visible_pages(ArticlePage.objects.all())
+        if self.month is not None:
+            start, end = month_bounds(self.month)
+            articles = articles.filter(
+                first_published_at__gte=start, first_published_at__lt=end
             )
-            .order_by("-first_published_at", "-pk")
-        )
+        return articles.only(
+            "url_path", "last_published_at", "first_published_at", "path", "depth"
+        ).order_by("-first_published_at", "-pk")
 
     def location(self, article):
         return article.url
@@ -107,10 +123,61 @@ class NewsSitemap(ArticleSitemap):
 
 NEWS_WINDOW_HOURS = 48
 
+# The sitemaps besides the months of articles.
 SITEMAPS = {
-    "articles": ArticleSitemap,
     "sections": SectionSitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
     "news": NewsSitemap,
 }
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The first instant of ``month`` and of the month after, in the site's
+    time zone."""
+    zone = timezone.get_current_timezone()
+    start = datetime(month.year, month.month, 1, tzinfo=zone)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    location: str
+    last_mod: datetime | None
+
+
+def index_entries(base: str) -> list[IndexEntry]:
+    """The index: every page of every month of articles, newest first, then
+    the other sitemaps, each with its latest change. One grouped query."""
+    zone = timezone.get_current_timezone()
+    months = (
+        visible_pages(ArticlePage.objects.all())
+        .annotate(month=TruncMonth("first_published_at", tzinfo=zone))
+        .values("month")
+        .annotate(
+            articles=Count("pk"),
+            latest=Max(Coalesce("last_published_at", "first_published_at")),
+        )
+        .order_by("-month")
+    )
+    entries, newest = [], None
+    for row in months:
+        month = timezone.localtime(row["month"], zone)
+        location = base + reverse(
+            "distribution:article_sitemap", args=[f"{month:%Y}", f"{month:%m}"]
+        )
+        pages = math.ceil(row["articles"] / ArticleSitemap.limit)
+        entries.append(IndexEntry(location, row["latest"]))
+        entries.extend(
+            IndexEntry(f"{location}?p={page}", row["latest"])
+            for page in range(2, pages + 1)
+        )
+        newest = max(newest or row["latest"], row["latest"])
+    # The others change with the articles they list: the latest change to
+    # any article stands for theirs.
+    entries.extend(
+        IndexEntry(base + reverse("distribution:sitemap", args=[name]), newest)
+        for name in SITEMAPS
+    )
+    return entries

@@ -12,6 +12,11 @@ urlpatterns = [
     path("follow/", views.follow, name="follow"),
     path("follow/<str:kind>/<slug:slug>/", views.follow, name="follow_subject"),
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
+    re_path(
+        r"^sitemap-articles-(?P<year>\d{4})-(?P<month>\d{2})\.xml$",
+        views.article_sitemap,
+        name="article_sitemap",
+    ),
     path("sitemap-<slug:section>.xml", views.sitemap, name="sitemap"),
     path("cards/<id:pk>.png", views.social_card, name="social_card"),
     path("llms.txt", views.llms_txt, name="llms_txt"),

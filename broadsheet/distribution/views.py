@@ -1,23 +1,28 @@
+from datetime import date
+
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
 from wagtail.models import Site
 
 from broadsheet.core.chrome import site_base, site_chrome
-from broadsheet.core.pagecache.keys import depends_on, page_key
+from broadsheet.core.pagecache.keys import ARTICLES, depends_on, page_key
 from broadsheet.core.visibility import visible_pages
-from broadsheet.distribution import cards, feeds, markdown, share
+from broadsheet.distribution import cards, feeds, markdown, share, sitemaps
 from broadsheet.distribution import follow as following
 from broadsheet.distribution.models import SearchEngines
 from broadsheet.distribution.renditions import OEMBED_THUMBNAIL_FILTER
 from broadsheet.distribution.sitemaps import SITEMAPS
 from broadsheet.distribution.sources import feed_source
 from broadsheet.newsroom import selectors
+from broadsheet.newsroom.dependencies import month_list
 from broadsheet.newsroom.extensions import follow_channels
 from broadsheet.newsroom.models import ArticlePage
 
@@ -95,12 +100,37 @@ def robots_txt(request):
 
 
 def sitemap_index(request):
-    return sitemap_views.index(
-        request, SITEMAPS, sitemap_url_name="distribution:sitemap"
+    entries = sitemaps.index_entries(site_base(request))
+    depends_on(ARTICLES)
+    response = TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml",
     )
+    latest = [entry.last_mod for entry in entries if entry.last_mod]
+    if latest:
+        response["Last-Modified"] = http_date(max(latest).timestamp())
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
+
+
+def article_sitemap(request, year: str, month: str):
+    if not 1 <= int(month) <= 12 or int(year) < 1:
+        raise Http404("No such month.")
+    depends_on(month_list(int(year), int(month)))
+    articles = sitemaps.ArticleSitemap(date(int(year), int(month), 1))
+    response = sitemap_views.sitemap(
+        request, {"articles": articles}, section="articles"
+    )
+    if not response.context_data["urlset"]:  # no month of ours
+        raise Http404("No articles that month.")
+    return response
 
 
 def sitemap(request, section: str):
+    if section == "articles":  # one sitemap for every article, before months
+        return redirect("distribution:sitemap_index", permanent=True)
     if section not in SITEMAPS:
         raise Http404("No such sitemap.")
     template = "distribution/news_sitemap.xml" if section == "news" else "sitemap.xml"

@@ -11,6 +11,8 @@ are cached as HTML without reading the author: a change to an author (rare)
 purges everything.
 """
 
+from django.utils import timezone
+
 from broadsheet.core.pagecache.keys import ARTICLES, MISSING, page_key
 
 
@@ -26,6 +28,17 @@ def author_list(pk) -> str:
     return f"author-list:{pk}"
 
 
+def month_list(year: int, month: int) -> str:
+    """Which articles were first published in a month (the site's time zone):
+    a month of the archive, as its sitemap lists it."""
+    return f"month-list:{year}-{month:02}"
+
+
+def _month_of(moment) -> str:
+    local = timezone.localtime(moment)
+    return month_list(local.year, local.month)
+
+
 def article_keys(article) -> set[str]:
     """What a change to ``article`` purges: itself and every list it is on."""
     # A new or withdrawn article changes every list, and a "not found"
@@ -33,6 +46,8 @@ def article_keys(article) -> set[str]:
     keys = {page_key(article.pk), ARTICLES, MISSING}
     if article.section_id:
         keys.add(section_list(article.section_id))
+    if article.first_published_at:
+        keys.add(_month_of(article.first_published_at))
     keys.update(tag_list(tag.pk) for tag in article.tags.all())
     keys.update(author_list(link.author_id) for link in article.article_authors.all())
     return keys

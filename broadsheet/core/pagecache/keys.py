@@ -13,6 +13,7 @@ The vocabulary (apps may add their own):
 - ``section-list:<id>``  which articles belong to a section
 - ``tag-list:<id>``      which articles carry a tag
 - ``author-list:<id>``   which articles an author wrote
+- ``month-list:<y-m>``   which articles were first published in a month
 - ``missing``            "not found" answers, which a publication may fix
 - ``*``                  everything (a setting, the navigation, the branding)
 

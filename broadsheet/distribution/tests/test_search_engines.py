@@ -27,8 +27,12 @@ def sitemap_locations(client, path) -> list[str]:
 
 def test_every_url_in_every_sitemap_answers_200(client, publication):
     sitemaps = sitemap_locations(client, "/sitemap.xml")
-    assert {s.rsplit("/", 1)[1] for s in sitemaps} == {
-        "sitemap-articles.xml",
+    names = {s.rsplit("/", 1)[1] for s in sitemaps}
+    months = {
+        timezone.localtime(article.first_published_at).strftime("%Y-%m")
+        for article in publication["articles"]
+    }
+    assert names == {f"sitemap-articles-{month}.xml" for month in months} | {
         "sitemap-sections.xml",
         "sitemap-tags.xml",
         "sitemap-authors.xml",
@@ -47,12 +51,24 @@ def test_every_url_in_every_sitemap_answers_200(client, publication):
     assert seen >= 2 * articles + 2 + 1 + 2  # articles, news, sections, tag, authors
 
 
+def article_locations(client) -> list[str]:
+    return [
+        location
+        for sitemap in sitemap_locations(client, "/sitemap.xml")
+        if "/sitemap-articles-" in sitemap
+        for location in sitemap_locations(client, sitemap)
+    ]
+
+
 def test_sitemaps_leave_out_drafts(client, publication):
     draft = publication["articles"][0]
     draft.unpublish()
-    urls = sitemap_locations(client, "/sitemap-articles.xml")
+    urls = article_locations(client)
     assert f"http://testserver{draft.url}" not in urls
     assert len(urls) == len(publication["articles"]) - 1
+    # The one sitemap of every article, before months, leads to the index.
+    answer = client.get("/sitemap-articles.xml")
+    assert (answer.status_code, answer["Location"]) == (301, "/sitemap.xml")
 
 
 def test_news_sitemap_lists_only_the_last_48_hours(client, publication):
