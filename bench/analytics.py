@@ -148,14 +148,17 @@ def wrk(url, seconds, connections, script=None) -> dict:
 
 
 # Every request from another reader (the address a proxy would forward), so
-# nothing is counted cheaper for being the same as the last request.
-READERS_SCRIPT = """
+# nothing is counted cheaper for being the same as the last request. (A
+# headers table given to wrk.format replaces wrk's own, -H included: the
+# user agent goes in it too, or every request is a bot and is not counted.)
+READERS_SCRIPT = f"""
 counter = 0
 request = function()
   counter = counter + 1
   local address = "10." .. (counter % 250) .. "." .. (math.floor(counter / 250) % 250)
     .. "." .. math.random(1, 250)
-  return wrk.format(nil, nil, {["X-Forwarded-For"] = address})
+  return wrk.format(nil, nil, {{["X-Forwarded-For"] = address,
+                                ["User-Agent"] = "{BROWSER}"}})
 end
 """
 
@@ -163,6 +166,17 @@ end
 # The scheduler rolls up every few seconds while a round runs, so each round
 # pays for rolling up its own events as well as for writing them.
 SCHEDULER_INTERVAL = 5
+
+
+def stored_views() -> int:
+    """The server views in the database (a batch's groups end with a count)."""
+    return int(
+        shell(
+            "from broadsheet.analytics.models import ViewBatch\n"
+            "groups = ViewBatch.objects.values_list('groups', flat=True)\n"
+            "print(sum(group[-1] for batch in groups for group in batch))"
+        )
+    )
 
 
 def throughput(article: str, args) -> dict:
@@ -181,17 +195,23 @@ def throughput(article: str, args) -> dict:
                 bench.fetch(server.base + article, {"User-Agent": BROWSER})
             url = server.base + article
             wrk(url, 3, args.connections, script.name)  # warm, not recorded
-            cpu = server.cpu_seconds()
+            time.sleep(SCHEDULER_INTERVAL + 3)  # its views stored and rolled up
+            server.settle()
+            before, cpu = stored_views(), server.cpu_seconds()
             result = wrk(url, args.seconds, args.connections, script.name)
             # The round's last flush and roll-up are its own work too.
             time.sleep(SCHEDULER_INTERVAL + 3)
             server.settle()
             per_request = (server.cpu_seconds() - cpu) / result["requests"] * 1e6
+            counted = (stored_views() - before) / result["requests"]
+            if analytics == "on" and counted < 0.99:  # it would measure nothing
+                raise SystemExit(f"only {counted:.0%} of the requests were counted")
             if number >= 2:
-                rounds.append((analytics, result["rps"], per_request))
+                rounds.append((analytics, result["rps"], per_request, counted))
             print(
                 f"  analytics {analytics}: {result['rps']:.0f} req/s,"
-                f" {per_request:.1f} µs of server CPU a request"
+                f" {per_request:.1f} µs of server CPU a request,"
+                f" {counted:.0%} of requests counted"
                 + ("" if number >= 2 else " (warm-up)"),
                 flush=True,
             )
@@ -286,7 +306,7 @@ def write_report(path: Path, args, found: dict, took: float) -> None:
     t, i = found["throughput"], found["ingestion"]
     ratio = t["on"] / t["off"]
     rounds = ", ".join(
-        f"{mode} {rps:,.0f} ({cpu:.1f} µs)" for mode, rps, cpu in t["rounds"]
+        f"{mode} {rps:,.0f} ({cpu:.1f} µs)" for mode, rps, cpu, _ in t["rounds"]
     )
     cpu_ratio = t["cpu_off"] / t["cpu_on"]
     lines = [
@@ -309,7 +329,9 @@ def write_report(path: Path, args, found: dict, took: float) -> None:
         f" | {t['cpu_on']:.1f} | {cpu_ratio:.0%} as many requests per CPU second | |",
         "",
         f"Rounds, in order ({args.seconds} s each, one server per round, after"
-        f" a warm-up round of each): {rounds}. Each server was left to settle"
+        f" a warm-up round of each): {rounds}. With analytics on, every"
+        " request of every round was counted and stored as a view (the bench"
+        " checks it). Each server was left to settle"
         " after it started (its scheduler's first tick), and its scheduler"
         f" rolled up every {SCHEDULER_INTERVAL} s during the round, so the"
         " figures with analytics on include rolling the views up; the CPU"
