@@ -63,6 +63,10 @@ def test_reader_pages_are_valid_html(client, publication, settings, tmp_path, ch
         "author": publication["authors"][0].get_absolute_url(),
         "authors": "/authors/",
         "latest-2": "/latest/?page=2",
+        "archive-index": "/archive/",
+        "archive-month": timezone.localtime(article.first_published_at).strftime(
+            "/archive/%Y/%m/"
+        ),
         "saved": "/saved/",
         "offline": "/offline/",
         "privacy": "/privacy/",

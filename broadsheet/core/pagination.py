@@ -3,6 +3,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 
+class TooDeep(Http404):
+    """A page past the deepest a listing shows: a 404, unless the app that
+    owns the listing leads the reader elsewhere (newsroom's archive)."""
+
+
 def page_number(request) -> int:
     """Return ``?page=`` as a number of at least 1, or raise 404."""
     raw = request.GET.get("page", "1")
@@ -23,11 +28,15 @@ def page_of(items: list, number: int, total: int, per_page: int) -> Page:
     return Page(items, number, _paginator(range(total), number, per_page))
 
 
-def paginate(request, queryset, per_page: int):
+def paginate(request, queryset, per_page: int, deepest: int | None = None):
     """Return the requested page of ``queryset``, or raise 404 for a bad ``?page=``.
 
     Anything that is not a page number that exists (``abc``, ``-1``, ``0``,
-    ``10**100``) is a 404: there is no such listing page.
+    ``10**100``) is a 404: there is no such listing page. A page past
+    ``deepest`` raises ``TooDeep``, before any query: a page is read with an
+    OFFSET, which costs more the deeper it is.
     """
     number = page_number(request)
+    if deepest is not None and number > deepest:
+        raise TooDeep(_("This listing goes back %(pages)d pages.") % {"pages": deepest})
     return _paginator(queryset, number, per_page).page(number)

@@ -3,7 +3,7 @@
 An archive of a million articles must not be walked to answer the index:
 articles are listed a month at a time (by first publication, in the site's
 time zone), and the index reads each month's count and latest change from
-one grouped query (``index_entries``).
+one grouped query (``selectors.article_months``).
 """
 
 import math
@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Count, Max, Q
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from broadsheet.core.visibility import visible_page_ids, visible_pages
+from broadsheet.core.visibility import visible_page_ids
 from broadsheet.newsroom import selectors
 from broadsheet.newsroom.models import ArticlePage, Author
 
@@ -31,15 +30,13 @@ class ArticleSitemap(Sitemap):
         self.month = month
 
     def items(self):
-        articles = visible_pages(ArticlePage.objects.all())
-        if self.month is not None:
-            start, end = month_bounds(self.month)
-            articles = articles.filter(
-                first_published_at__gte=start, first_published_at__lt=end
-            )
+        if self.month is None:
+            articles = selectors.listed_articles()
+        else:
+            articles = selectors.month_articles(self.month)
         return articles.only(
             "url_path", "last_published_at", "first_published_at", "path", "depth"
-        ).order_by("-first_published_at", "-pk")
+        )
 
     def location(self, article):
         return article.url
@@ -132,15 +129,6 @@ SITEMAPS = {
 }
 
 
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    """The first instant of ``month`` and of the month after, in the site's
-    time zone."""
-    zone = timezone.get_current_timezone()
-    start = datetime(month.year, month.month, 1, tzinfo=zone)
-    following = (start + timedelta(days=32)).replace(day=1)
-    return start, following
-
-
 @dataclass(frozen=True)
 class IndexEntry:
     location: str
@@ -150,20 +138,9 @@ class IndexEntry:
 def index_entries(base: str) -> list[IndexEntry]:
     """The index: every page of every month of articles, newest first, then
     the other sitemaps, each with its latest change. One grouped query."""
-    zone = timezone.get_current_timezone()
-    months = (
-        visible_pages(ArticlePage.objects.all())
-        .annotate(month=TruncMonth("first_published_at", tzinfo=zone))
-        .values("month")
-        .annotate(
-            articles=Count("pk"),
-            latest=Max(Coalesce("last_published_at", "first_published_at")),
-        )
-        .order_by("-month")
-    )
     entries, newest = [], None
-    for row in months:
-        month = timezone.localtime(row["month"], zone)
+    for row in selectors.article_months():
+        month = row["month"]
         location = base + reverse(
             "distribution:article_sitemap", args=[f"{month:%Y}", f"{month:%m}"]
         )

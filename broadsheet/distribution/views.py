@@ -13,7 +13,7 @@ from django.utils.http import http_date
 from wagtail.models import Site
 
 from broadsheet.core.chrome import site_base, site_chrome
-from broadsheet.core.pagecache.keys import ARTICLES, depends_on, page_key
+from broadsheet.core.pagecache.keys import depends_on, page_key
 from broadsheet.core.visibility import visible_pages
 from broadsheet.distribution import cards, feeds, markdown, share, sitemaps
 from broadsheet.distribution import follow as following
@@ -22,7 +22,6 @@ from broadsheet.distribution.renditions import OEMBED_THUMBNAIL_FILTER
 from broadsheet.distribution.sitemaps import SITEMAPS
 from broadsheet.distribution.sources import feed_source
 from broadsheet.newsroom import selectors
-from broadsheet.newsroom.dependencies import month_list
 from broadsheet.newsroom.extensions import follow_channels
 from broadsheet.newsroom.models import ArticlePage
 
@@ -101,7 +100,6 @@ def robots_txt(request):
 
 def sitemap_index(request):
     entries = sitemaps.index_entries(site_base(request))
-    depends_on(ARTICLES)
     response = TemplateResponse(
         request,
         "sitemap_index.xml",
@@ -118,7 +116,6 @@ def sitemap_index(request):
 def article_sitemap(request, year: str, month: str):
     if not 1 <= int(month) <= 12 or int(year) < 1:
         raise Http404("No such month.")
-    depends_on(month_list(int(year), int(month)))
     articles = sitemaps.ArticleSitemap(date(int(year), int(month), 1))
     response = sitemap_views.sitemap(
         request, {"articles": articles}, section="articles"

@@ -42,7 +42,7 @@ RESERVED_SLUGS = frozenset(
     "sitemap sitemap.xml robots.txt accounts api offline saved privacy icons "
     "sw.js manifest.webmanifest documents csrf feed.xml feed.atom feed.json llms.txt "
     "oembed cards share members comments newsletters podcast follow "
-    "opensearch.xml healthz readyz metrics analytics".split()
+    "opensearch.xml healthz readyz metrics analytics archive".split()
 )
 WORDS_PER_MINUTE = 230
 

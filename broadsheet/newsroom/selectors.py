@@ -8,12 +8,14 @@ a card whose HTML is cached never fetches its row.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Max, Prefetch, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 
 from broadsheet.core.pagecache.keys import ARTICLES, depends_on, depends_on_pages
@@ -281,11 +283,57 @@ def shows(*cards) -> None:
     depends_on_pages(card.pk for card in cards if card is not None)
 
 
-def paginate_cards(request, queryset):
-    """Return the requested listing page of ``queryset``, as lazy cards by id."""
-    page = paginate(request, queryset.values_list("pk", flat=True), page_size())
+def paginate_cards(request, queryset, *, deep: bool = False):
+    """Return the requested listing page of ``queryset``, as lazy cards by id.
+
+    A listing stops at LISTING_MAX_PAGES (its last page leads to the
+    archive, ``page.archive_url``), unless it is ``deep``: a month of the
+    archive, whose pages are a range of one month however old.
+    """
+    deepest = None if deep else settings.LISTING_MAX_PAGES
+    ids = queryset.values_list("pk", flat=True)
+    page = paginate(request, ids, page_size(), deepest=deepest)
     page.object_list = lazy_cards(page.object_list, cards_for)
+    past_the_last = page.number == deepest and page.has_next()
+    page.archive_url = reverse("newsroom:archive") if past_the_last else ""
     return page
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The first instant of ``month`` and of the month after, in the site's
+    time zone."""
+    zone = timezone.get_current_timezone()
+    start = datetime(month.year, month.month, 1, tzinfo=zone)
+    return start, (start + timedelta(days=32)).replace(day=1)
+
+
+def article_months() -> list[dict]:
+    """Every month with articles a reader may see, newest first: ``month``
+    (its first instant, in the site's time zone), ``articles`` (how many)
+    and ``latest`` (the latest change to one of them). One grouped query,
+    whatever the size of the archive."""
+    depends_on(ARTICLES)
+    zone = timezone.get_current_timezone()
+    rows = (
+        visible_pages(_model("ArticlePage").objects.all())
+        .annotate(month=TruncMonth("first_published_at", tzinfo=zone))
+        .values("month")
+        .annotate(
+            articles=Count("pk"),
+            latest=Max(Coalesce("last_published_at", "first_published_at")),
+        )
+        .order_by("-month")
+    )
+    return [{**row, "month": timezone.localtime(row["month"], zone)} for row in rows]
+
+
+def month_articles(month: date) -> QuerySet:
+    """The articles a reader may see first published in ``month``, newest first."""
+    depends_on(dependencies.month_list(month.year, month.month))
+    start, end = month_bounds(month)
+    return listed_articles().filter(
+        first_published_at__gte=start, first_published_at__lt=end
+    )
 
 
 def article_authors(article) -> list:

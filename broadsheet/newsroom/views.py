@@ -1,5 +1,9 @@
-"""Reader listings that are not pages in the tree: latest, tags, authors."""
+"""Reader listings that are not pages in the tree: latest, tags, authors,
+the archive by month."""
 
+from datetime import date
+
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
@@ -41,3 +45,25 @@ def author_index(request):
         "avatar__renditions"
     )
     return render(request, "newsroom/author_index.html", {"authors": authors})
+
+
+def archive(request):
+    """Every month with articles, by year, with how many each holds."""
+    years: dict[int, list[dict]] = {}
+    for row in selectors.article_months():
+        years.setdefault(row["month"].year, []).append(row)
+    return render(request, "newsroom/archive.html", {"years": years})
+
+
+def archive_month(request, year: str, month: str):
+    if not 1 <= int(month) <= 12 or int(year) < 1:
+        raise Http404("No such month.")
+    first = date(int(year), int(month), 1)
+    articles = selectors.paginate_cards(
+        request, selectors.month_articles(first), deep=True
+    )
+    if not articles.paginator.count:
+        raise Http404("No articles that month.")
+    return render(
+        request, "newsroom/archive_month.html", {"month": first, "articles": articles}
+    )

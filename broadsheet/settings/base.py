@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A listing page past LISTING_MAX_PAGES leads to the archive by month.
+    "broadsheet.newsroom.middleware.DeepListingMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -401,6 +403,10 @@ ANALYTICS = {
 CDN_PURGE = env.env_str("BROADSHEET_CDN_PURGE")
 CDN_PURGE_TOKEN = env.env_str("BROADSHEET_CDN_PURGE_TOKEN")
 LISTING_PAGE_SIZE = env.env_int("BROADSHEET_LISTING_PAGE_SIZE", 12)
+# The deepest page of a paged listing (latest, sections, tags, authors):
+# deeper pages would cost more with every page, so older articles are
+# found in the archive by month (/archive/), where the listing leads.
+LISTING_MAX_PAGES = env.env_int("BROADSHEET_LISTING_MAX_PAGES", 50)
 # Pages a reader's browser keeps for offline reading (oldest dropped first).
 OFFLINE_MAX_PAGES = env.env_int("BROADSHEET_OFFLINE_PAGES", 50)
 # Feeds: how many articles, and the whole article or only its summary.
