@@ -124,6 +124,24 @@ def empty_cache():
 
 
 @pytest.fixture
+def layer(db):
+    """The page cache in front of Django, reading the purge log (in the test
+    database) on every request: requests go through the real layer."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from broadsheet.core.pagecache import coherence
+    from broadsheet.core.pagecache.coherence import DatabaseLog
+    from broadsheet.core.pagecache.wsgi import PageCacheApp
+    from broadsheet.testing.wsgi import keeping_test_transaction, requester
+
+    with keeping_test_transaction():
+        app = PageCacheApp(WSGIHandler(), log=DatabaseLog())
+        app.follower.interval = 0
+        yield requester(app)
+        coherence.follow(None)
+
+
+@pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on loopback, with Django's mail pointed at it."""
     mailbox = smtp.SMTPMailbox()

@@ -9,23 +9,11 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
-from broadsheet.core.pagecache import coherence
 from broadsheet.core.pagecache.coherence import DatabaseLog
 from broadsheet.core.pagecache.wsgi import PageCacheApp
 from broadsheet.testing import factories
-from broadsheet.testing.wsgi import keeping_test_transaction, requester
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def layer():
-    """A page cache in front of Django, reading the purge log on every request."""
-    with keeping_test_transaction():
-        app = PageCacheApp(WSGIHandler(), log=DatabaseLog())
-        app.follower.interval = 0
-        yield requester(app)
-        coherence.follow(None)
 
 
 @pytest.fixture

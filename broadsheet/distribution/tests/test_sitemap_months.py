@@ -4,18 +4,13 @@ from one grouped query: an archive of any size answers in a few queries."""
 from datetime import UTC, datetime
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
-from broadsheet.core.pagecache import coherence
-from broadsheet.core.pagecache.coherence import DatabaseLog
-from broadsheet.core.pagecache.wsgi import PageCacheApp
 from broadsheet.distribution.sitemaps import ArticleSitemap
 from broadsheet.distribution.tests.test_search_engines import NS, sitemap_locations
 from broadsheet.testing import factories
-from broadsheet.testing.wsgi import keeping_test_transaction, requester
 
 # Every article is dated by the test; the site's clock does not matter.
 pytestmark = [pytest.mark.django_db, pytest.mark.any_instant]
@@ -99,16 +94,6 @@ def test_queries_do_not_grow_with_the_articles_or_the_months(client, archive):
     _articles(archive, JANUARY, 7)
     assert _queries(client, "/sitemap.xml") == index <= INDEX_QUERIES
     assert _queries(client, "/sitemap-articles-2025-01.xml") == january
-
-
-@pytest.fixture
-def layer():
-    """The page cache in front of Django, reading the purge log every request."""
-    with keeping_test_transaction():
-        app = PageCacheApp(WSGIHandler(), log=DatabaseLog())
-        app.follower.interval = 0
-        yield requester(app)
-        coherence.follow(None)
 
 
 def test_an_edit_purges_its_months_sitemap_and_the_index_only(
