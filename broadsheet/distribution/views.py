@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.files.storage import default_storage
@@ -114,9 +112,10 @@ def sitemap_index(request):
 
 
 def article_sitemap(request, year: str, month: str):
-    if not 1 <= int(month) <= 12 or int(year) < 1:
+    first = selectors.month_from(year, month)
+    if first is None:
         raise Http404("No such month.")
-    articles = sitemaps.ArticleSitemap(date(int(year), int(month), 1))
+    articles = sitemaps.ArticleSitemap(first)
     response = sitemap_views.sitemap(
         request, {"articles": articles}, section="articles"
     )

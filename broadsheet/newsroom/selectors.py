@@ -299,6 +299,14 @@ def paginate_cards(request, queryset, *, deep: bool = False):
     return page
 
 
+def month_from(year: str, month: str) -> date | None:
+    """The month an address names (``2026``, ``11``), or None where there
+    can be no articles: a month out of 1-12, or a year out of range."""
+    if not 1 <= int(month) <= 12 or not 1 <= int(year) < 9999:
+        return None
+    return date(int(year), int(month), 1)
+
+
 def month_bounds(month: date) -> tuple[datetime, datetime]:
     """The first instant of ``month`` and of the month after, in the site's
     time zone."""

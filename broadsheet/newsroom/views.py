@@ -1,8 +1,6 @@
 """Reader listings that are not pages in the tree: latest, tags, authors,
 the archive by month."""
 
-from datetime import date
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
@@ -56,9 +54,9 @@ def archive(request):
 
 
 def archive_month(request, year: str, month: str):
-    if not 1 <= int(month) <= 12 or int(year) < 1:
+    first = selectors.month_from(year, month)
+    if first is None:
         raise Http404("No such month.")
-    first = date(int(year), int(month), 1)
     articles = selectors.paginate_cards(
         request, selectors.month_articles(first), deep=True
     )

@@ -69,7 +69,18 @@ def test_an_article_readers_may_not_see_is_in_no_month(client, archive):
     assert client.get("/archive/2025/06/").status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/archive/2025/07/", "/archive/2025/13/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/archive/2025/07/",
+        "/archive/2025/13/",
+        "/archive/2025/00/",
+        "/archive/0000/01/",
+        "/archive/9999/12/",
+        "/sitemap-articles-9999-12.xml",
+        "/sitemap-articles-2025-00.xml",
+    ],
+)
 def test_a_month_without_articles_is_not_found(client, archive, url):
     assert client.get(url).status_code == 404
 
