@@ -12,9 +12,11 @@ That memory is only trusted if it was built up to the roll-up's mark by
 this process (``RollUp.token`` is the token it last wrote, and committed).
 Otherwise (the scheduler started, another one took over, a new day began,
 a run rolled back) it is rebuilt from the days' raw events up to the mark,
-and the days' figures are written afresh: a recount, once. It costs about
-70 bytes per distinct reader and per distinct reader-and-page of the two
-days.
+and the days' figures are written afresh: a recount, once. The rebuild
+reads the whole day, so ``prepare`` does it before the roll-up's
+transaction, from the committed mark: on SQLite that transaction holds the
+one write lock, and every flush waits for it. It costs about 70 bytes per
+distinct reader and per distinct reader-and-page of the two days.
 
 Events of a day before yesterday that arrive late (a process whose
 database was away for a day) add their views, not their readers.
@@ -27,7 +29,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from broadsheet.analytics import batches
-from broadsheet.analytics.models import Event, Tally, ViewBatch
+from broadsheet.analytics.models import Event, RollUp, Tally, ViewBatch
 
 VISITORS, SUBSCRIBERS = "visitors", "feed_subscribers"
 
@@ -49,6 +51,12 @@ class Day:
 class Seen:
     token: str
     days: dict[datetime, Day]
+    # After a rebuild outside the roll-up: every figure of the days, to be
+    # written afresh by the next roll-up (None when there is none to write).
+    rebuilt: set | None = None
+
+    def trusted(self, token: str, days: tuple[datetime, datetime]) -> bool:
+        return self.token == token and set(self.days) == set(days)
 
 
 _seen: Seen | None = None
@@ -74,27 +82,60 @@ def count(
     Runs in the roll-up's transaction. ``token`` is the mark's token before
     this run, and ``new_token`` the one this run writes with the new mark:
     if the transaction rolls back, the memory (now holding ``new_token``) no
-    longer matches the mark's, and the next run rebuilds it.
+    longer matches the mark's, and the next run rebuilds it. The memory is
+    rebuilt here only when ``prepare`` could not do it before (the first
+    run, or the mark moved in between).
     """
     global _seen
     days = days_of(now)
     # Detached while it changes: if this fails half-way, nothing half-taken
     # is trusted.
     seen, _seen = _seen, None
-    if seen is None or seen.token != token or set(seen.days) != set(days):
+    if seen is None or not seen.trusted(token, days):
         seen = Seen(token, {day: Day() for day in days})
-        last_event, last_batch = last
-        stored = ViewBatch.objects.filter(id__lte=last_batch, last_at__gte=days[0])
-        changed = _take(
-            seen,
-            Event.objects.filter(id__lte=last_event),
-            stored.defer("claimed").iterator(chunk_size=20),
-        )
-        _write(seen, changed, replace=True)
+        _write(seen, _rebuild(seen, last), replace=True)
     else:
-        _write(seen, _take(seen, due, due_batches), replace=False)
+        changed = _take(seen, due, due_batches)
+        if seen.rebuilt is not None:
+            _write(seen, changed | seen.rebuilt, replace=True)
+            seen.rebuilt = None
+        else:
+            _write(seen, changed, replace=False)
     seen.token = new_token
     _seen = seen
+
+
+def prepare(now: datetime) -> None:
+    """Rebuild the memory up to the committed mark if it cannot be trusted,
+    outside any transaction: the roll-up that follows then takes only its
+    new events, and writes the days' figures afresh."""
+    global _seen
+    mark = RollUp.objects.filter(pk=1).values_list(
+        "token", "last_event_id", "last_batch_id"
+    )
+    found = mark.first()
+    if found is None:
+        return  # nothing rolled up yet: nothing to remember
+    token, *last = found
+    days = days_of(now)
+    if _seen is not None and _seen.trusted(token, days):
+        return
+    _seen = None
+    seen = Seen(token, {day: Day() for day in days})
+    seen.rebuilt = _rebuild(seen, tuple(last))
+    _seen = seen
+
+
+def _rebuild(seen: Seen, last: tuple[int, int]) -> set:
+    """Take every event and batch of the days up to ``last`` into ``seen``;
+    the figures they make."""
+    last_event, last_batch = last
+    stored = ViewBatch.objects.filter(id__lte=last_batch, last_at__gte=min(seen.days))
+    return _take(
+        seen,
+        Event.objects.filter(id__lte=last_event),
+        stored.defer("claimed").iterator(chunk_size=20),
+    )
 
 
 def forget() -> None:

@@ -99,13 +99,13 @@ def to_row(seen: Sighting) -> tuple | None:
         fetcher, subscribers = readers.feed_fetcher(user_agent)
         return (at, kind, source, path, None, None, None, "", "", "", "", "",
                 fetcher, subscribers, None, 0, False, False)  # fmt: skip
-    if readers.is_bot(user_agent):
+    device = readers.agent_class(user_agent)
+    if device is None:  # a bot
         return None
     if kind == SIGNUP:
         return (at, kind, source, path, None, None, None, "", "", "", "", "",
                 "", None, None, 0, False, False)  # fmt: skip
     address = readers.client_address(remote_addr, forwarded_for)
-    device = readers.device_class(user_agent)
     if kind == LISTEN:
         reader = readers.Reader(host, address, user_agent, day)
         return (at, kind, source, path, None, reader.pair(path), reader.carry(path),
@@ -122,8 +122,8 @@ def to_row(seen: Sighting) -> tuple | None:
         utm_source, medium, name = (tags.get(f"utm_{n}", "") for n in _UTM)
     else:
         utm_source = medium = name = ""
-    return (at, kind, source, path, visitor, pair,
-            readers.referrer_domain(referrer, host),
+    referred = readers.referrer_domain(referrer, host) if referrer else ""
+    return (at, kind, source, path, visitor, pair, referred,
             utm_source, medium, name, device)  # fmt: skip
 
 

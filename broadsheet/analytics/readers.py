@@ -111,12 +111,17 @@ def _path_hash(path: str) -> int:
 
 
 @functools.lru_cache(maxsize=4096)
+def agent_class(user_agent: str) -> str | None:
+    """The device class of a reader's user agent, or None for a bot: one
+    lookup for each event, where the user agent is seen afresh."""
+    return None if is_bot(user_agent) else device_class(user_agent)
+
+
 def is_bot(user_agent: str) -> bool:
     """A crawler on the crawler-user-agents list (or no user agent at all)."""
     return not user_agent or crawleruseragents.is_crawler(user_agent)
 
 
-@functools.lru_cache(maxsize=4096)
 def device_class(user_agent: str) -> str:
     """ "tablet", "mobile" or "desktop", from the user agent's usual tokens."""
     if re.search(r"iPad|Tablet|PlayBook|Silk|Kindle", user_agent) or (

@@ -91,6 +91,7 @@ def _roll_new_events(now: datetime) -> int:
     if ceilings is None:
         return 0
     ceiling, batch_ceiling = ceilings
+    distinct.prepare(now)  # the day's readers, read before the write lock
     with transaction.atomic():
         mark = RollUp.objects.select_for_update().filter(pk=1).first()
         if mark is None:

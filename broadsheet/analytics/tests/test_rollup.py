@@ -73,6 +73,29 @@ def test_a_scheduler_that_forgets_or_takes_over_counts_readers_the_same(
     assert Tally.objects.filter(metric="visitors", dimension="total").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_reads_the_day_before_the_roll_up_holds_the_write_lock(
+    clock, visit, article, monkeypatch
+):
+    visit(article, ip="192.0.2.1")
+    assert figures("visitors") == 1
+    distinct.forget()  # a new scheduler process
+    in_transaction = []
+    rebuild = distinct._rebuild
+
+    def watched(*args):
+        in_transaction.append(connection.in_atomic_block)
+        return rebuild(*args)
+
+    monkeypatch.setattr(distinct, "_rebuild", watched)
+    visit(article, ip="192.0.2.1")
+    visit(article, ip="192.0.2.2")
+    assert figures("visitors") == 2
+    assert in_transaction == [False]  # once, and before the roll-up's transaction
+    assert figures("visitors", "page", key=article) == 2
+    assert Tally.objects.filter(metric="visitors", dimension="total").count() == 1
+
+
 def test_feed_subscribers_are_each_services_latest_largest_word(clock, visit):
     def fetch(agent):
         visit("/feed.xml", ua=agent)
