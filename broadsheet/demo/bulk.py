@@ -1,14 +1,21 @@
 """Load a large synthetic archive fast: rows written in bulk, not page by page.
 
-``archive.generate_archive`` adds articles one ``add_child`` at a time (about
-25 a second), which is right for thousands but not for the 100,000 the
-search benchmark needs. Here the tree paths are computed once for the whole
+``broadsheet generate_archive --count N`` uses it. Adding articles one
+``add_child`` at a time ran at about 25 a second: a million would take
+eleven hours. Here the tree paths are computed once for the whole
 batch (articles are the home page's children, so each is the next step
 under it), pages go in with ``bulk_create``, the article rows (a second
 table: Django cannot bulk-create a child of multi-table inheritance) with
 one ``executemany``, then bylines and tags. ``fixtree`` finds the tree
-valid afterwards (bench/search.py checks it). No revisions are written:
-these articles were never edited.
+valid afterwards (bench/search.py checks it). Each article gets the one
+revision it would have had if an editor had published it, so the admin
+opens and edits it like any other; its content is the page's serialised
+data (``serializable_data``), made once and filled in per article, since
+serialising each article through its model would take longer than the
+rest of the load together.
+
+Every batch is its own transaction: memory stays flat however many are
+loaded, and a load that stops part way is topped up by running it again.
 
 Each article takes the text of a demo article and adds a sentence of
 made-up words drawn with a Zipf-like skew, so the archive has common and
@@ -18,16 +25,18 @@ rare words as a real one does.
 import json
 import random
 import uuid
+from collections import defaultdict
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Revision
 
+from broadsheet.core.caching import mark_content_changed
 from broadsheet.demo import services
-from broadsheet.demo.archive import ARCHIVE_PREFIX
 from broadsheet.demo.bodytext import parse_body
 from broadsheet.newsroom.models import (
     ArticleAuthor,
@@ -42,6 +51,7 @@ SYLLABLES = (
     "ka lo mi nu re sa ti vo ze bra cle dri fu gor hal jin kel mor pav quo".split()
 )
 BATCH = 2000
+ARCHIVE_PREFIX = "archive-"
 
 
 def made_up_word(rank: int) -> str:
@@ -67,6 +77,8 @@ def _article_rows(spec, number, sections, authors, heroes, now, rng, vocabulary)
     section = sections[spec["section"]]
     published = now - timedelta(minutes=37 * number + 60)
     body = parse_body(spec["body"], image_for=lambda *_: heroes[section.pk])
+    for block in body:  # ids as the editor gives them, so revisions compare
+        block.setdefault("id", str(uuid.UUID(int=rng.getrandbits(128))))
     body.append(
         {
             "type": "paragraph",
@@ -79,9 +91,10 @@ def _article_rows(spec, number, sections, authors, heroes, now, rng, vocabulary)
     return title, slug, published, section, body
 
 
-@transaction.atomic
 def load(total: int, *, vocabulary: int = 20_000, seed: int = 7, progress=None) -> int:
-    """Add articles until the archive holds ``total``; return how many were added."""
+    """Add articles until the archive holds ``total``; return how many were added.
+
+    ``progress(done, total)`` is called after each batch."""
     services.load_demo()
     home = HomePage.objects.get()
     content = services.read_content()["article"]
@@ -90,81 +103,168 @@ def load(total: int, *, vocabulary: int = 20_000, seed: int = 7, progress=None) 
     heroes = {a.section_id: a.hero_image_id for a in ArticlePage.objects.order_by("pk")}
     tags = {t.name: t.pk for t in Tag.objects.all()}
     existing = ArticlePage.objects.filter(slug__startswith=ARCHIVE_PREFIX).count()
-    article_type = ContentType.objects.get_for_model(ArticlePage)
+    kinds = (
+        ContentType.objects.get_for_model(ArticlePage),
+        ContentType.objects.get_for_model(Page),
+    )
     locale = Locale.get_default()
     rng = random.Random(seed + existing)
     now = timezone.now()
-    last = home.get_last_child()
-    step = Page._str2int(last.path[-Page.steplen :]) if last else 0
     added = 0
     for start in range(existing, total, BATCH):
         numbers = range(start, min(total, start + BATCH))
-        pages, details = [], []
-        for number in numbers:
-            spec = content[number % len(content)]
-            title, slug, published, section, body = _article_rows(
-                spec, number, sections, authors, heroes, now, rng, vocabulary
-            )
-            step += 1
-            pages.append(
-                Page(
-                    title=title,
-                    draft_title=title,
-                    slug=slug,
-                    content_type=article_type,
-                    path=Page._get_path(home.path, home.depth + 1, step),
-                    depth=home.depth + 1,
-                    numchild=0,
-                    url_path=f"{home.url_path}{slug}/",
-                    live=True,
-                    has_unpublished_changes=False,
-                    first_published_at=published,
-                    last_published_at=published,
-                    latest_revision_created_at=published,
-                    locale=locale,
-                    translation_key=uuid.UUID(int=rng.getrandbits(128)),
+        with transaction.atomic():
+            home = HomePage.objects.select_for_update().get(pk=home.pk)
+            last = home.get_last_child()
+            step = Page._str2int(last.path[-Page.steplen :]) if last else 0
+            pages, details = [], []
+            for number in numbers:
+                spec = content[number % len(content)]
+                title, slug, published, section, body = _article_rows(
+                    spec, number, sections, authors, heroes, now, rng, vocabulary
                 )
+                step += 1
+                pages.append(
+                    Page(
+                        title=title,
+                        draft_title=title,
+                        slug=slug,
+                        content_type=kinds[0],
+                        path=Page._get_path(home.path, home.depth + 1, step),
+                        depth=home.depth + 1,
+                        numchild=0,
+                        url_path=f"{home.url_path}{slug}/",
+                        live=True,
+                        has_unpublished_changes=False,
+                        first_published_at=published,
+                        last_published_at=published,
+                        latest_revision_created_at=published,
+                        locale=locale,
+                        translation_key=uuid.UUID(int=rng.getrandbits(128)),
+                    )
+                )
+                details.append(_details(spec, section, body, heroes.get(section.pk)))
+            Page.objects.bulk_create(pages)
+            _insert_articles(pages, details)
+            bylines = ArticleAuthor.objects.bulk_create(
+                ArticleAuthor(page_id=page.pk, author=authors[slug], sort_order=place)
+                for page, (spec, _) in zip(pages, details, strict=True)
+                for place, slug in enumerate(spec["authors"])
             )
-            details.append((spec, section, body, heroes.get(section.pk)))
-        Page.objects.bulk_create(pages)
-        _insert_articles(pages, details)
-        ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(page_id=page.pk, author=authors[slug], sort_order=position)
-            for page, (spec, *_) in zip(pages, details, strict=True)
-            for position, slug in enumerate(spec["authors"])
-        )
-        ArticlePageTag.objects.bulk_create(
-            ArticlePageTag(content_object_id=page.pk, tag_id=tags[name])
-            for page, (spec, *_) in zip(pages, details, strict=True)
-            for name in spec.get("tags", [])
-            if name in tags
-        )
+            tagged = ArticlePageTag.objects.bulk_create(
+                ArticlePageTag(content_object_id=page.pk, tag_id=tags[name])
+                for page, (spec, _) in zip(pages, details, strict=True)
+                for name in spec.get("tags", [])
+                if name in tags
+            )
+            _publish_revisions(pages, details, bylines, tagged, kinds)
+            Page.objects.filter(pk=home.pk).update(numchild=home.numchild + len(pages))
         added += len(pages)
         if progress:
             progress(existing + added, total)
-    Page.objects.filter(pk=home.pk).update(numchild=home.get_children().count())
+    if added:
+        mark_content_changed()
     return added
+
+
+def _details(spec, section, body, section_hero) -> tuple[dict, dict]:
+    """The article's spec, and the values of its own fields (the article
+    table's columns, by field name)."""
+    return spec, {
+        "standfirst": spec["standfirst"],
+        "takeaways": json.dumps(
+            [
+                {"type": "takeaway", "value": t, "id": str(uuid.uuid4())}
+                for t in spec["takeaways"]
+            ]
+        ),
+        "body": json.dumps(body),
+        "hero_image": section_hero,
+        "section": section.pk,
+        "reading_minutes": max(1, len(spec["body"].split()) // 230),
+    }
+
+
+def _publish_revisions(pages, details, bylines, tagged, kinds) -> None:
+    """One published revision per article, and the page pointing at it."""
+    article_type, page_type = kinds
+    byline_rows, tag_rows = defaultdict(list), defaultdict(list)
+    for link in bylines:
+        byline_rows[link.page_id].append(
+            {
+                "pk": link.pk,
+                "sort_order": link.sort_order,
+                "page": link.page_id,
+                "author": link.author_id,
+            }
+        )
+    for item in tagged:
+        tag_rows[item.content_object_id].append(
+            {
+                "pk": item.pk,
+                "tag": item.tag_id,
+                "content_object": item.content_object_id,
+            }
+        )
+    template = _content_template(pages[0], details[0][1])
+    revisions = []
+    for page, (_, values) in zip(pages, details, strict=True):
+        content = dict(template)
+        for name in _PAGE_FIELDS:
+            content[name] = getattr(page, name)
+        content.update(
+            values,
+            pk=page.pk,
+            translation_key=str(page.translation_key),
+            tagged_items=tag_rows[page.pk],
+            article_authors=byline_rows[page.pk],
+        )
+        revisions.append(
+            Revision(
+                content_type=article_type,
+                base_content_type=page_type,
+                object_id=str(page.pk),
+                created_at=page.first_published_at,
+                object_str=page.title,
+                content=content,
+            )
+        )
+    Revision.objects.bulk_create(revisions)
+    for page, revision in zip(pages, revisions, strict=True):
+        page.latest_revision = page.live_revision = revision
+    Page.objects.bulk_update(pages, ["latest_revision", "live_revision"])
+
+
+# The page's own values in a revision that differ from article to article
+# (the rest is the same for every bulk article: the template's).
+_PAGE_FIELDS = (
+    "path", "depth", "title", "draft_title", "slug", "url_path",
+    "first_published_at", "last_published_at", "latest_revision_created_at",
+)  # fmt: skip
+
+
+def _content_template(page: Page, values: dict) -> dict:
+    """What ``serializable_data`` makes of a bulk article, with JSON-ready
+    values: every revision starts from it."""
+    article = ArticlePage(
+        **{f.attname: getattr(page, f.attname) for f in Page._meta.concrete_fields},
+        standfirst=values["standfirst"],
+        takeaways=json.loads(values["takeaways"]),
+        body=json.loads(values["body"]),
+        hero_image_id=values["hero_image"],
+        section_id=values["section"],
+        reading_minutes=values["reading_minutes"],
+    )
+    data = article.serializable_data()
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
 def _insert_articles(pages, details) -> None:
     """The article table's rows, by its own fields (the page's are written)."""
     fields = list(ArticlePage._meta.local_concrete_fields)
     rows = []
-    for page, (spec, section, body, section_hero) in zip(pages, details, strict=True):
-        values = {
-            "page_ptr": page.pk,
-            "standfirst": spec["standfirst"],
-            "takeaways": json.dumps(
-                [
-                    {"type": "takeaway", "value": t, "id": str(uuid.uuid4())}
-                    for t in spec["takeaways"]
-                ]
-            ),
-            "body": json.dumps(body),
-            "hero_image": section_hero,
-            "section": section.pk,
-            "reading_minutes": max(1, len(spec["body"].split()) // 230),
-        }
+    for page, (_, values) in zip(pages, details, strict=True):
+        values = {**values, "page_ptr": page.pk}
         row = []
         for field in fields:
             if field.name in values:

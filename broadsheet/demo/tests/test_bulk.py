@@ -1,6 +1,11 @@
 """The bulk archive loader leaves a valid page tree and readable articles."""
 
+import json
+import re
+
 import pytest
+from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from wagtail.models import Page
 
 from broadsheet.demo import bulk
@@ -23,6 +28,45 @@ def test_bulk_articles_are_valid_pages_readers_can_open(client):
     response = client.get(article.url)
     assert response.status_code == 200
     assert article.title in response.content.decode()
+
+
+def test_bulk_articles_have_their_revision_and_can_be_searched_and_edited(
+    client, django_user_model
+):
+    factories.ensure_wagtail_roots()
+    before = ArticlePage.objects.count()
+    shown = []
+    assert bulk.load(before + 7, progress=lambda *done: shown.append(done)) == 7
+    assert shown == [(7, before + 7)] if before == 0 else shown[-1][1] == before + 7
+    article = ArticlePage.objects.filter(slug__startswith="archive-").last()
+    revision = article.live_revision
+    assert revision is not None and article.latest_revision_id == revision.pk
+    # The revision holds what Wagtail itself would have saved for the page.
+    saved = json.loads(json.dumps(article.serializable_data(), cls=DjangoJSONEncoder))
+    for changed_since in ("latest_revision", "live_revision"):
+        saved.pop(changed_since), revision.content.pop(changed_since)
+    for stream in ("body", "takeaways"):  # JSON text: PostgreSQL reorders keys
+        saved[stream] = json.loads(saved[stream])
+        revision.content[stream] = json.loads(revision.content[stream])
+    assert revision.content == saved
+    assert revision.as_object().body_text() == article.body_text()
+
+    call_command("update_index", verbosity=0)
+    word = re.search(r"Analysts tracking (\w+)", article.body_text()).group(1)
+    found = client.get("/search/", {"q": word}).content.decode()
+    assert article.title in found
+
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.com", "pw")
+    client.force_login(editor)
+    edit = client.get(f"/admin/pages/{article.pk}/edit/")
+    assert edit.status_code == 200 and word in edit.content.decode()
+    draft = article.get_latest_revision_as_object()
+    draft.title = "An archive article, corrected"
+    draft.save_revision(user=editor).publish()
+    client.logout()
+    assert "An archive article, corrected" in client.get(article.url).content.decode()
+    problems = Page.find_problems()
+    assert all(not found for found in problems), problems
 
 
 def test_made_up_words_are_distinct():
