@@ -16,7 +16,8 @@ from broadsheet.newsroom.models import ArticlePage
 def load_community(content: dict, *, now: datetime) -> int:
     """Create the demo members and their comments; return comments created."""
     members = {spec["key"]: _member(spec) for spec in content["member"]}
-    articles = {a.slug: a for a in ArticlePage.objects.all()}
+    wanted = {spec["article"] for spec in content["comment"]}
+    articles = {a.slug: a for a in ArticlePage.objects.filter(slug__in=wanted)}
     created, comments = 0, {}
     for spec in content["comment"]:
         article = articles.get(spec["article"])

@@ -16,9 +16,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, count, **options):
         started = time.monotonic()
+        first: list[tuple[int, float]] = []  # the archive's size, and when
 
         def progress(done: int, total: int) -> None:
-            rate = done / max(time.monotonic() - started, 1e-6)
+            if not first:
+                first.append((done, time.monotonic()))
+                self.stdout.write(f"  {done:,} of {total:,} articles already there")
+                return
+            since, at = first[0]
+            rate = (done - since) / max(time.monotonic() - at, 1e-6)
             self.stdout.write(f"  {done:,} of {total:,} articles ({rate:,.0f}/s)")
 
         added = bulk.load(count, progress=progress)
