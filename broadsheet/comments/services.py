@@ -74,7 +74,8 @@ def _checked_text(text: str) -> tuple[str, str]:
     return text, html
 
 
-def _fingerprint(text: str) -> str:
+def fingerprint(text: str) -> str:
+    """What tells a repeated comment: its words, whatever the case and spacing."""
     return hashlib.sha256(" ".join(text.casefold().split()).encode()).hexdigest()
 
 
@@ -89,10 +90,10 @@ def comment_post(*, author, article, text: str, reply_to: Comment | None = None)
     ):
         raise CommentRefused(_("You can only reply to a published comment."))
     text, html = _checked_text(text)
-    fingerprint = _fingerprint(text)
+    body_hash = fingerprint(text)
     recent = timezone.now() - timezone.timedelta(hours=DUPLICATE_WINDOW_HOURS)
     if Comment.objects.filter(
-        author=author, body_hash=fingerprint, created_at__gte=recent
+        author=author, body_hash=body_hash, created_at__gte=recent
     ).exists():
         raise CommentRefused(_("You have already posted this comment."))
 
@@ -109,7 +110,7 @@ def comment_post(*, author, article, text: str, reply_to: Comment | None = None)
         depth=depth,
         body=text,
         body_html=html,
-        body_hash=fingerprint,
+        body_hash=body_hash,
         status=Comment.Status.PENDING if held else Comment.Status.PUBLISHED,
         held_reason=held,
     )
@@ -186,7 +187,7 @@ def _imported_row(article, comment: ImportedComment, reply_to) -> Comment:
         depth=depth,
         body=text,
         body_html=body_html,
-        body_hash=_fingerprint(text),
+        body_hash=fingerprint(text),
         status=comment.status,
         reply_notified_at=comment.created_at,
     )
@@ -214,7 +215,7 @@ def comment_edit(*, comment: Comment, editor, text: str) -> Comment:
         )
     text, html = _checked_text(text)
     comment.body, comment.body_html = text, html
-    comment.body_hash = _fingerprint(text)
+    comment.body_hash = fingerprint(text)
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "body_hash", "edited_at"])
     if comment.is_visible:

@@ -28,13 +28,18 @@ import uuid
 from collections import defaultdict
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import Locale, Page, Revision
 
+from broadsheet.comments.models import Comment
+from broadsheet.comments.rendering import render_comment
+from broadsheet.comments.services import fingerprint
 from broadsheet.core.caching import mark_content_changed
 from broadsheet.demo import services
 from broadsheet.demo.bodytext import parse_body
@@ -309,3 +314,79 @@ def _insert(model, rows: list[dict], fields=None, *, raw=False) -> None:
     table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+
+
+# What readers say under an archive article: a few lines, reused.
+COMMENT_TEXTS = (
+    "Useful summary. I would like to see the methodology behind the figures.",
+    "We ran into the same limits last quarter; the workaround cost us a week.",
+    "Does anyone know whether the audit results will be published in full?",
+    "The second section explains the licensing change better than the notice did.",
+    "Interesting, though the comparison leaves out the smaller vendors.",
+    "Thanks for including the timeline. It makes the sequence much clearer.",
+    "I would be curious how this plays out for teams without a data budget.",
+    "Good reporting. A follow-up in six months would be worth reading.",
+)
+COMMENT_BATCH = 20_000
+PENDING_EVERY = 50  # one comment in 50 waits for a moderator
+
+
+def load_comments(total: int, *, progress=None) -> int:
+    """Add comments on the archive's articles until the site holds ``total``
+    comments; return how many were added.
+
+    Comments go round the archive's articles in id order, by the demo's
+    members, most published and one in PENDING_EVERY waiting for a
+    moderator, each written after its article. Top-level only: replies
+    need their parent's id, which bulk rows do not give back.
+    ``progress(done, total)`` is called before the first batch and after
+    each one."""
+    archive = ArticlePage.objects.filter(slug__startswith=ARCHIVE_PREFIX)
+    span = archive.aggregate(first=Min("pk"), last=Max("pk"))
+    members = list(
+        get_user_model()
+        .objects.filter(member__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if span["first"] is None or not members:
+        raise ValueError("load the demo and an archive first")
+    written = [
+        (text, render_comment(text), fingerprint(text)) for text in COMMENT_TEXTS
+    ]
+    existing = Comment.objects.count()
+    added, place = 0, span["first"]
+    if progress:
+        progress(existing, total)
+    while existing + added < total:
+        articles = list(
+            archive.filter(pk__gte=place)
+            .order_by("pk")
+            .values_list("pk", "first_published_at")[: COMMENT_BATCH // 10]
+        )
+        if not articles:
+            place = span["first"]  # round again
+            continue
+        place = articles[-1][0] + 1
+        rows = []
+        for number in range(min(COMMENT_BATCH, total - existing - added)):
+            article, published = articles[number % len(articles)]
+            text, html, body_hash = written[(existing + added + number) % len(written)]
+            pending = (existing + added + number) % PENDING_EVERY == 0
+            rows.append(
+                {
+                    "article": article,
+                    "author": members[number % len(members)],
+                    "body": text,
+                    "body_html": html,
+                    "body_hash": body_hash,
+                    "status": "pending" if pending else "published",
+                    "created_at": published + timedelta(minutes=5 + number % 600),
+                }
+            )
+        with transaction.atomic():
+            _insert(Comment, rows)
+        added += len(rows)
+        if progress:
+            progress(existing + added, total)
+    return added

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from wagtail.models import Page
 
+from broadsheet.comments.models import Comment
 from broadsheet.demo import bulk
 from broadsheet.newsroom.models import ArticlePage
 from broadsheet.testing import factories
@@ -67,6 +68,32 @@ def test_bulk_articles_have_their_revision_and_can_be_searched_and_edited(
     assert "An archive article, corrected" in client.get(article.url).content.decode()
     problems = Page.find_problems()
     assert all(not found for found in problems), problems
+
+
+def test_bulk_comments_spread_over_the_archive_and_some_await_moderation(
+    client, django_user_model
+):
+    factories.ensure_wagtail_roots()
+    bulk.load(ArticlePage.objects.count() + 30)
+    before = Comment.objects.count()
+    assert bulk.load_comments(before + 120) == 120
+    assert bulk.load_comments(before + 120) == 0  # topped up already
+    added = Comment.objects.filter(article__slug__startswith="archive-")
+    assert added.count() == 120
+    assert added.values("article").distinct().count() == 30  # 4 each
+    pending = added.filter(status="pending")
+    numbers = range(before, before + 120)  # the site's comments, counted from 0
+    assert pending.count() == sum(n % bulk.PENDING_EVERY == 0 for n in numbers) > 0
+    shown = added.filter(status="published").select_related("article").last()
+    assert shown.created_at > shown.article.first_published_at
+    page = client.get(shown.article.url).content.decode()
+    assert shown.body_html in page
+
+    editor = django_user_model.objects.create_superuser("mod", "m@example.com", "pw")
+    client.force_login(editor)
+    queue = client.get("/admin/comments/")
+    assert queue.status_code == 200
+    assert pending.first().body_html in queue.content.decode()
 
 
 def test_made_up_words_are_distinct():
