@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-multinode lint format bench bench-newsletter bench-search bench-imports bench-analytics clean
+.PHONY: demo test test-multinode lint format bench bench-newsletter bench-search bench-imports bench-analytics bench-archive clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Broadsheet needs Python 3.11 or newer (found " + sys.version.split()[0] + "); run: make PYTHON=python3.12 ...")'
@@ -55,6 +55,11 @@ bench-search: $(VENV)/.installed-test
 bench-analytics: $(VENV)/.installed-test
 	$(BIN)/python bench/analytics.py $(BENCH_ARGS)
 	$(BIN)/python bench/analytics_cost.py
+
+# The same pages at 10,000, 100,000 and 1,000,000 articles on PostgreSQL,
+# loaded in bulk with ten comments an article; admin pages too (issue 19)
+bench-archive: $(VENV)/.installed-test
+	$(BIN)/python bench/archive_scale.py $(BENCH_ARGS)
 
 # A synthetic WordPress export of 2,000 and 20,000 posts, then a 500 MB dry run
 bench-imports: $(VENV)/.installed-test

@@ -9,12 +9,14 @@ one grouped query (``selectors.article_months``).
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
+from wagtail.models import Site
 
 from broadsheet.core.visibility import visible_page_ids
 from broadsheet.newsroom import selectors
@@ -22,27 +24,32 @@ from broadsheet.newsroom.models import ArticlePage, Author
 
 
 class ArticleSitemap(Sitemap):
-    """The articles first published in one month."""
+    """Articles (the news sitemap's; a month's are written by ``month_page``)."""
 
     limit = 5000  # URLs per sitemap page, well under the 50,000 the protocol allows
 
-    def __init__(self, month: date | None = None):
-        self.month = month
-
     def items(self):
-        if self.month is None:
-            articles = selectors.listed_articles()
-        else:
-            articles = selectors.month_articles(self.month)
-        return articles.only(
+        # The site's root, read once: Wagtail's page.url looks the site
+        # roots up for every page (a cache read each).
+        self.root = _default_root_path()
+        return selectors.listed_articles().only(
             "url_path", "last_published_at", "first_published_at", "path", "depth"
         )
 
     def location(self, article):
+        if self.root and article.url_path.startswith(self.root):
+            return article.url_path[len(self.root) - 1 :]
         return article.url
 
     def lastmod(self, article):
         return article.last_published_at or article.first_published_at
+
+
+def _default_root_path() -> str | None:
+    """The url_path of the default site's root page: a page's address on
+    that site is its url_path from there on."""
+    default = Site.objects.filter(is_default_site=True)
+    return default.values_list("root_page__url_path", flat=True).first()
 
 
 class SectionSitemap(Sitemap):
@@ -127,6 +134,40 @@ SITEMAPS = {
     "authors": AuthorSitemap,
     "news": NewsSitemap,
 }
+
+
+def month_page(month: date, page: int, base: str) -> str | None:
+    """Page ``page`` (from 1) of the sitemap of ``month``'s articles as XML,
+    or None past its last (its validators are the site's, set by
+    core.caching). Written here rather than by Django's sitemap view
+    and template, which took about half a millisecond an article: a month
+    of a busy archive holds thousands."""
+    if page < 1:
+        return None
+    limit = ArticleSitemap.limit
+    rows = selectors.month_articles(month).values_list(
+        "url_path", "last_published_at", "first_published_at", "pk"
+    )[(page - 1) * limit : page * limit]
+    rows = list(rows)
+    if not rows:
+        return None
+    root = _default_root_path()
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for url_path, last_published, first_published, pk in rows:
+        changed = last_published or first_published
+        if root and url_path.startswith(root):
+            location = base + url_path[len(root) - 1 :]
+        else:  # a page of another site: Wagtail knows its address
+            location = ArticlePage.objects.get(pk=pk).full_url
+        lines.append(
+            f"<url><loc>{escape(location)}</loc>"
+            f"<lastmod>{timezone.localtime(changed):%Y-%m-%d}</lastmod></url>"
+        )
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)

@@ -115,12 +115,15 @@ def article_sitemap(request, year: str, month: str):
     first = selectors.month_from(year, month)
     if first is None:
         raise Http404("No such month.")
-    articles = sitemaps.ArticleSitemap(first)
-    response = sitemap_views.sitemap(
-        request, {"articles": articles}, section="articles"
-    )
-    if not response.context_data["urlset"]:  # no month of ours
-        raise Http404("No articles that month.")
+    try:
+        number = int(request.GET.get("p", 1))
+    except ValueError:
+        raise Http404("No such page.") from None
+    page = sitemaps.month_page(first, number, site_base(request))
+    if page is None:  # no month of ours, or past its last page
+        raise Http404("No articles there.")
+    response = HttpResponse(page, content_type="application/xml")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
     return response
 
 

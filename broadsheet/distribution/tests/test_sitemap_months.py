@@ -111,3 +111,16 @@ def test_an_edit_purges_its_months_sitemap_and_the_index_only(
     index, march, january = (layer(url) for url in urls)
     assert (index.cache, march.cache, january.cache) == ("refresh", "refresh", "hit")
     assert "a-slug-the-desk-rewrote" in march.text
+
+
+def test_a_page_of_a_month_is_sitemap_xml_and_past_its_end_is_not_found(
+    client, archive
+):
+    response = client.get("/sitemap-articles-2025-03.xml")
+    assert response["Content-Type"] == "application/xml"
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    tree = etree.fromstring(response.content)
+    assert {entry.find("s:lastmod", NS).text for entry in tree} == {"2025-03-10"}
+    for page in ("0", "2", "x", "-1"):  # past the last page, or no page at all
+        answer = client.get(f"/sitemap-articles-2025-03.xml?p={page}")
+        assert answer.status_code == 404
