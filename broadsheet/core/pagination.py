@@ -1,5 +1,8 @@
+import math
+
 from django.core.paginator import Page, Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 
@@ -16,8 +19,34 @@ def page_number(request) -> int:
     return int(raw)
 
 
-def _paginator(objects, number: int, per_page: int) -> Paginator:
-    paginator = Paginator(objects, per_page, allow_empty_first_page=True)
+class CappedPaginator(Paginator):
+    """A paginator that shows no page past ``deepest``, and so counts at most
+    one item past that page: counting every row of a long listing to print
+    "Page 1 of 50,000" cost more than the page, and grew with the archive.
+    ``goes_deeper`` tells whether there is more past its last page."""
+
+    def __init__(self, objects, per_page: int, deepest: int):
+        super().__init__(objects, per_page, allow_empty_first_page=True)
+        self.deepest = deepest
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.deepest * self.per_page + 1].count()
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(self.deepest, max(1, math.ceil(self.count / self.per_page)))
+
+    @property
+    def goes_deeper(self) -> bool:
+        return self.count > self.deepest * self.per_page
+
+
+def _paginator(objects, number: int, per_page: int, deepest=None) -> Paginator:
+    if deepest is None:
+        paginator = Paginator(objects, per_page, allow_empty_first_page=True)
+    else:
+        paginator = CappedPaginator(objects, per_page, deepest)
     if number > paginator.num_pages:
         raise Http404(_("There is no such page in this listing."))
     return paginator
@@ -34,9 +63,10 @@ def paginate(request, queryset, per_page: int, deepest: int | None = None):
     Anything that is not a page number that exists (``abc``, ``-1``, ``0``,
     ``10**100``) is a 404: there is no such listing page. A page past
     ``deepest`` raises ``TooDeep``, before any query: a page is read with an
-    OFFSET, which costs more the deeper it is.
+    OFFSET, which costs more the deeper it is; the listing's length is then
+    counted only as far as ``deepest`` (``CappedPaginator``).
     """
     number = page_number(request)
     if deepest is not None and number > deepest:
         raise TooDeep(_("This listing goes back %(pages)d pages.") % {"pages": deepest})
-    return _paginator(queryset, number, per_page).page(number)
+    return _paginator(queryset, number, per_page, deepest).page(number)

@@ -294,7 +294,7 @@ def paginate_cards(request, queryset, *, deep: bool = False):
     ids = queryset.values_list("pk", flat=True)
     page = paginate(request, ids, page_size(), deepest=deepest)
     page.object_list = lazy_cards(page.object_list, cards_for)
-    past_the_last = page.number == deepest and page.has_next()
+    past_the_last = page.number == deepest and page.paginator.goes_deeper
     page.archive_url = reverse("newsroom:archive") if past_the_last else ""
     return page
 

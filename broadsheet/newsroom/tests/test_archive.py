@@ -96,6 +96,7 @@ def test_a_listing_stops_at_its_deepest_page_and_leads_to_the_archive(
         last = client.get(url + "?page=2")
         assert last.status_code == 200, url
         assert 'href="/archive/"' in last.text and "?page=3" not in last.text, url
+        assert "Page 2 of 2</span>" in last.text, url  # not of every page there is
         deeper = client.get(url + "?page=3")
         assert (deeper.status_code, deeper["Location"]) == (302, "/archive/"), url
     # Pages of a month are a range of one month: they go as deep as it does.
@@ -120,3 +121,14 @@ def test_the_archive_costs_the_same_queries_for_few_or_many_months(client, archi
         _article(archive, MAY.replace(day=day), f"More May {day}")
     assert _queries(client, "/archive/") == months
     assert _queries(client, "/archive/2025/05/") == may
+
+
+def test_a_capped_listing_counts_no_further_than_past_its_deepest_page(
+    client, archive, settings
+):
+    settings.LISTING_PAGE_SIZE, settings.LISTING_MAX_PAGES = 1, 2
+    with CaptureQueriesContext(connection) as context:
+        assert client.get("/latest/").status_code == 200
+    sql = [q["sql"] for q in context.captured_queries]
+    counts = [s for s in sql if s.startswith("SELECT COUNT(*) FROM (SELECT")]
+    assert len(counts) == 1 and "LIMIT 3) subquery" in counts[0], counts
