@@ -35,12 +35,12 @@ import sys
 import time
 from pathlib import Path
 
+from postgres import use_database  # bench/postgres.py
 from sections import replace_section  # bench/sections.py
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "<!-- archive scale benchmark -->"
 DATABASE = "broadsheet_archive_bench"
-PG = "postgres://postgres@127.0.0.1:5432"
 COMMENTS_PER_ARTICLE = 10
 # The article every size shows: an archive article that the smallest size
 # already holds, so its page, comments and neighbours are the same.
@@ -244,20 +244,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="reuse the database")
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     options = parser.parse_args()
-    os.environ.update(
-        DATABASE_URL=f"{PG}/{DATABASE}",
-        DJANGO_SETTINGS_MODULE="broadsheet.settings.base",
-        BROADSHEET_DATA_DIR=str(ROOT / "var" / "bench-archive"),
-        BROADSHEET_PAGE_CACHE="off",
-        BROADSHEET_ALLOWED_HOSTS="testserver,localhost,127.0.0.1",
+    use_database(
+        DATABASE, "bench-archive", keep=options.keep, BROADSHEET_PAGE_CACHE="off"
     )
-    (ROOT / "var" / "bench-archive").mkdir(parents=True, exist_ok=True)
-    if not options.keep:
-        for sql in (
-            f"DROP DATABASE IF EXISTS {DATABASE}",
-            f"CREATE DATABASE {DATABASE}",
-        ):
-            subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True)
     subprocess.run(
         [sys.executable, "-m", "broadsheet", "demo", "--no-serve"],
         env=os.environ, check=True, capture_output=True,

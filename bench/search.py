@@ -26,11 +26,12 @@ import threading
 import time
 from pathlib import Path
 
+from postgres import use_database  # bench/postgres.py
+
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "<!-- search benchmark -->"
 NEXT_MARKER = "<!-- newsletter benchmark -->"
 DATABASE = "broadsheet_search_bench"
-PG = "postgres://postgres@127.0.0.1:5432"
 
 
 def made_up(rank: int) -> str:
@@ -146,20 +147,7 @@ def index() -> dict:
 
 
 def run(options) -> dict:
-    os.environ.update(
-        DATABASE_URL=f"{PG}/{DATABASE}",
-        DJANGO_SETTINGS_MODULE="broadsheet.settings.base",
-        BROADSHEET_DATA_DIR=str(ROOT / "var" / "bench-search"),
-        BROADSHEET_SEARCH_RATE="",
-        BROADSHEET_ALLOWED_HOSTS="testserver,localhost,127.0.0.1",
-    )
-    (ROOT / "var" / "bench-search").mkdir(parents=True, exist_ok=True)
-    if not options.keep:
-        for sql in (
-            f"DROP DATABASE IF EXISTS {DATABASE}",
-            f"CREATE DATABASE {DATABASE}",
-        ):
-            subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True)
+    use_database(DATABASE, "bench-search", keep=options.keep, BROADSHEET_SEARCH_RATE="")
     sys.path.insert(0, str(ROOT))
     import django
 
